@@ -1,0 +1,68 @@
+# Rõ việc: developer tasks. `make run` serves a demo on http://127.0.0.1:5000, `make test` is what CI runs.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app tracker
+TRANSLATIONS := tracker/translations
+# Browser tests, PDF fonts, PDF checks, and the PostgreSQL server for the second test pass.
+APT_PACKAGES := chromium fonts-liberation2 poppler-utils postgresql
+
+.PHONY: install system-packages run test lint translations clean bench
+
+install: system-packages $(VENV)/.installed
+	@if find $(TRANSLATIONS) -name '*.po' 2>/dev/null | grep -q .; then \
+		$(BIN)/pybabel compile -d $(TRANSLATIONS); \
+	fi
+
+# Installs only what is missing; asks apt for fresh package lists only if the install fails without them.
+system-packages:
+	@missing=$$(for p in $(APT_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
+	done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	missing=$$(echo $$missing); \
+	if [ "$$(id -u)" -ne 0 ]; then \
+		echo "*** Missing system packages: $$missing"; \
+		echo "*** Install them with: sudo apt-get install --no-install-recommends $$missing"; \
+		exit 0; \
+	fi; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	apt-get install -y --no-install-recommends $$missing \
+		|| { apt-get update && apt-get install -y --no-install-recommends $$missing; }
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -e '.[dev]'
+	touch $@
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) seed seeds/directive_tasks.yaml
+	$(FLASK) demo
+	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C to stop)"
+	$(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 --access-logfile - "tracker:create_app()"
+
+# The whole suite, browser tests included, on SQLite and then on a throwaway PostgreSQL.
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+	scripts/with-postgres.sh $(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching
+
+# Leaves the virtualenv and instance/ (the local database and secret key) alone.
+clean:
+	rm -rf build dist *.egg-info .pytest_cache .ruff_cache test-results
+	find tracker tests -name __pycache__ -type d -prune -exec rm -rf {} +
+	find $(TRANSLATIONS) -name '*.mo' -delete 2>/dev/null || true
+
+# Prints render times and query counts of the busiest pages on 200 units, 5,000 tasks and
+# 1,000,000 occurrences (SQLite). A figure for the README, not a pass/fail test.
+bench: install
+	$(BIN)/python scripts/bench.py

@@ -1,0 +1,103 @@
+"""No page's SQL query count may grow with the data: measured at two data sizes."""
+
+from contextlib import contextmanager
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import event
+
+from tests import factories
+from tests.conftest import login
+from tracker.db import utcnow
+from tracker.directives.models import Frequency
+from tracker.extensions import db
+from tracker.notify.models import Notification
+from tracker.schedule.models import Occurrence, OccurrenceState
+
+PAGES = ["/", "/tasks", "/tasks?status=overdue", "/directives", "/directives/{directive}",
+         "/tasks/{task}", "/inbox", "/admin/users", "/admin/units"]
+
+
+def build(app, units: int, tasks_per_unit: int, periods: int) -> dict:
+    with app.app_context():
+        now = utcnow()
+        directive = factories.directive("D")
+        admin = factories.user(role="admin", unit_code="VP", username="admin")
+        first_task = None
+        for u in range(units):
+            code = f"DV{u}"
+            leader = factories.user(role="leader", unit_code="LD")
+            factories.unit(code).supervisor = leader
+            factories.user(role="unit_head", unit_code=code)
+            for t in range(tasks_per_unit):
+                staff = factories.user(role="staff", unit_code=code)
+                task = factories.task(code, code=f"{code}-{t}", parent=directive,
+                                      frequency=Frequency.DAILY, assignee=staff)
+                first_task = first_task or task
+                for p in range(periods):
+                    state = [OccurrenceState.OPEN, OccurrenceState.VERIFIED,
+                             OccurrenceState.SUBMITTED][p % 3]
+                    due = now + timedelta(days=p - periods // 2)
+                    db.session.add(Occurrence(
+                        task_id=task.id, unit_id=task.owner_unit_id,
+                        period_start=date(2026, 1, 1) + timedelta(days=p),
+                        period_end=date(2026, 1, 1) + timedelta(days=p), due_at=due,
+                        state=state, submitted_at=due if state != OccurrenceState.OPEN else None,
+                    ))
+                db.session.add(Notification(user_id=admin.id, kind="digest", title="Tin"))
+        db.session.commit()
+        return {"directive": directive.id, "task": first_task.id}
+
+
+@contextmanager
+def counting(app):
+    statements = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def page_counts(app, ids) -> dict[str, int]:
+    client = app.test_client()
+    login(client, "admin")
+    counts = {}
+    for page in PAGES:
+        url = page.format(**ids)
+        client.get(url)  # warm caches that are per process, not per data size
+        with counting(app) as statements:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        counts[page] = len(statements)
+    return counts
+
+
+@pytest.fixture
+def small(app):
+    return page_counts(app, build(app, units=2, tasks_per_unit=1, periods=4))
+
+
+def test_query_counts_do_not_grow_with_data(app, small):
+    with app.app_context():
+        db.session.remove()
+    from tracker import create_app
+
+    big_app = create_app({**app.config, "SQLALCHEMY_DATABASE_URI":
+                          app.config["SQLALCHEMY_DATABASE_URI"].replace("test.sqlite3",
+                                                                        "big.sqlite3")})
+    with big_app.app_context():
+        if big_app.config["SQLALCHEMY_DATABASE_URI"] == app.config["SQLALCHEMY_DATABASE_URI"]:
+            db.drop_all()  # PostgreSQL: one database, so rebuild it bigger
+        db.create_all()
+    big = page_counts(big_app, build(big_app, units=6, tasks_per_unit=5, periods=40))
+    with big_app.app_context():
+        db.engine.dispose()
+    assert all(count > 0 for count in small.values())
+    assert big == small

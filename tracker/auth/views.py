@@ -1,0 +1,83 @@
+"""Log in and out, change one's own password, switch language."""
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from tracker.auth.forms import ChangePasswordForm, LoginForm
+from tracker.forms import ConfirmForm
+from tracker.org import services
+from tracker.web import safe_referrer
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None) -> str:
+    """Follow ``next`` only to a path on this site; anything else goes home."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
+            return target
+    return url_for("main.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        user = services.authenticate(form.username.data.strip(), form.password.data)
+        if user is None:
+            flash(_("Wrong username or password, or the account is locked."), "danger")
+        else:
+            login_user(user, remember=form.remember.data)
+            services.note_login(user)
+            return redirect(safe_next(form.next.data))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        logout_user()
+        flash(_("You have logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current_password.data):
+            form.current_password.errors.append(_("The current password is wrong."))
+        else:
+            try:
+                services.set_password(current_user, current_user, form.new_password.data)
+            except services.PasswordRejectedError as problem:
+                form.new_password.errors.append(str(problem))
+            else:
+                flash(_("Your password has been changed."), "success")
+                return redirect(url_for("main.home"))
+    return render_template("auth/password.html", form=form)
+
+
+@bp.route("/language/<code>", methods=["POST"])
+def set_language(code: str):
+    form = ConfirmForm()
+    if form.validate_on_submit() and code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+    return redirect(safe_referrer() or url_for("main.home"))

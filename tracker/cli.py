@@ -1,0 +1,232 @@
+"""Command-line entry points. Each command calls the same services the web pages use."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from tracker.db import LOCAL_TZ
+from tracker.directives import seeding
+from tracker.directives import services as directive_services
+from tracker.extensions import db
+from tracker.notify.services import run_reminders
+from tracker.org import services as org
+from tracker.org.models import Role, Unit, UnitKind, User
+from tracker.schedule import agenda
+from tracker.schedule import services as schedule_services
+from tracker.schedule.models import DayKind
+from tracker.schedule.planning import sync_tasks
+from tracker.schedule.status import CATEGORY_LABELS
+
+DEMO_PASSWORD = "demo@2026"  # noqa: S105 (printed to the person running `make run`, by design)
+
+users_cli = AppGroup("users", help="Manage user accounts.")
+
+
+@click.command("seed")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def seed_command(path: Path) -> None:
+    """Load a directive file (YAML): check all of it, then create or update by codes."""
+    try:
+        spec = seeding.load_file(path)
+    except seeding.DirectiveFileError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        click.echo(_("%(n)d problem(s) found; nothing was written.", n=len(error.problems)),
+                   err=True)
+        raise SystemExit(1) from None
+    summary = directive_services.load_directive(spec, actor=None)
+    db.session.commit()
+    click.echo(
+        _("Directive %(code)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.",
+          code=summary.directive.code, created=summary.total_created,
+          updated=summary.total_updated, unchanged=summary.total_unchanged)
+    )
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--name", "full_name", required=True, help="Full name.")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--unit", "unit_code", help="Unit code (required for unit_head and staff).")
+@click.option("--title", default="", help="Job title.")
+@click.option("--email", default=None)
+@click.password_option()
+def create_user_command(username, full_name, role, unit_code, title, email, password) -> None:
+    """Create an account."""
+    unit = None
+    if unit_code:
+        unit = db.session.scalar(select(Unit).where(Unit.code == unit_code))
+        if unit is None:
+            raise click.BadParameter(_("No unit has the code %(code)s.", code=unit_code))
+    elif Role(role) in (Role.UNIT_HEAD, Role.STAFF):
+        raise click.BadParameter(_("A head of unit or an officer must belong to a unit."))
+    if org.username_taken(username):
+        raise click.BadParameter(_("This username is taken."))
+    try:
+        org.create_user(None, username=username, full_name=full_name, role=Role(role),
+                        unit=unit, title=title, email=email, password=password)
+    except org.PasswordRejectedError as problem:
+        raise click.BadParameter(str(problem)) from None
+    db.session.commit()
+    click.echo(_("Account %(username)s created.", username=username))
+
+
+def demo_accounts(units: list[Unit]) -> list[dict]:
+    """One account per role, one head per unit that does the work (the leadership has none)."""
+    office = next((u for u in units if u.kind == UnitKind.OFFICE), None)
+    working = [u for u in units if u.kind != UnitKind.LEADERSHIP]
+    leadership = next((u for u in units if u.kind == UnitKind.LEADERSHIP), None)
+    accounts = [
+        {"username": "admin", "full_name": "Quản trị hệ thống (demo)", "role": Role.ADMIN,
+         "unit": office, "title": "Quản trị hệ thống"},
+        {"username": "lanhdao", "full_name": "Lãnh đạo UBND xã (demo)", "role": Role.LEADER,
+         "unit": leadership, "title": "Chủ tịch UBND xã"},
+        {"username": "vanphong", "full_name": "Chuyên viên Văn phòng (demo)", "role": Role.OFFICE,
+         "unit": office, "title": "Chuyên viên"},
+    ]
+    for unit in working:
+        accounts.append(
+            {"username": f"truong.{unit.code.lower()}", "full_name": f"Trưởng {unit.name} (demo)",
+             "role": Role.UNIT_HEAD, "unit": unit, "title": "Trưởng đơn vị"}
+        )
+    if working:
+        staff_unit = next((u for u in working if u.kind == UnitKind.CENTER), working[0])
+        accounts.append(
+            {"username": f"canbo.{staff_unit.code.lower()}",
+             "full_name": f"Cán bộ {staff_unit.name} (demo)", "role": Role.STAFF,
+             "unit": staff_unit, "title": "Công chức"}
+        )
+    return accounts
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Create demo accounts (one per role, one head per unit) and print their logins."""
+    real_accounts = db.session.scalar(
+        select(func.count(User.id)).where(~User.is_demo, User.password_hash.is_not(None))
+    )
+    if real_accounts:
+        raise click.ClickException(
+            _("This database has real accounts: demo data is only for a trial installation.")
+        )
+    units = list(db.session.scalars(select(Unit).where(Unit.is_active).order_by(Unit.id)))
+    if not units:
+        raise click.ClickException(_("Load a directive first: flask --app tracker seed FILE"))
+    rows = []
+    for account in demo_accounts(units):
+        user = db.session.scalar(select(User).where(User.username == account["username"]))
+        if user is None:
+            user = org.create_user(None, password=DEMO_PASSWORD, is_demo=True, **account)
+        rows.append(user)
+    db.session.commit()
+    click.echo(_("Demo accounts (password for all: %(password)s):", password=DEMO_PASSWORD))
+    for user in rows:
+        unit = user.unit.name if user.unit else ""
+        click.echo(f"  {user.username:<22} {user.role.value:<10} {unit}")
+
+
+def parse_day(value: str) -> date:
+    """Accept 30/04/2026 (as people write it) or 2026-04-30 (ISO)."""
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value, pattern).date()  # noqa: DTZ007 (a date, no time)
+        except ValueError:
+            continue
+    raise click.BadParameter(_("%(value)s is not a date (dd/mm/yyyy).", value=value))
+
+
+class DayParam(click.ParamType):
+    name = "DATE"
+
+    def convert(self, value, param, ctx):
+        return value if isinstance(value, date) else parse_day(value)
+
+
+schedule_cli = AppGroup("schedule", help="Plan occurrences.")
+calendar_cli = AppGroup("calendar", help="Edit the working-day calendar.")
+
+
+@schedule_cli.command("extend")
+def schedule_extend() -> None:
+    """Plan every active task up to its end (or the horizon); safe to run every day."""
+    result = sync_tasks(schedule_services.active_tasks())
+    db.session.commit()
+    click.echo(_("%(created)d planned, %(moved)d moved, %(removed)d removed.",
+                 created=result.created, moved=result.moved, removed=result.removed))
+
+
+def _calendar_change(day: date, kind: DayKind, reason: str) -> None:
+    try:
+        result = schedule_services.set_calendar_day(None, day, kind, reason)
+    except schedule_services.ScheduleError as problem:
+        raise click.ClickException(str(problem)) from None
+    db.session.commit()
+    click.echo(_("%(day)s saved: %(created)d planned, %(moved)d moved, %(removed)d removed.",
+                 day=day.strftime("%d/%m/%Y"), created=result.created, moved=result.moved,
+                 removed=result.removed))
+
+
+@calendar_cli.command("day-off")
+@click.argument("day", type=DayParam())
+@click.argument("reason")
+def calendar_day_off(day: date, reason: str) -> None:
+    """Declare DAY a day off (REASON: the decision that sets it)."""
+    _calendar_change(day, DayKind.DAY_OFF, reason)
+
+
+@calendar_cli.command("working-day")
+@click.argument("day", type=DayParam())
+@click.argument("reason")
+def calendar_working_day(day: date, reason: str) -> None:
+    """Declare DAY a make-up working day (REASON: the decision that sets it)."""
+    _calendar_change(day, DayKind.WORKING_DAY, reason)
+
+
+@click.command("agenda")
+@click.option("--from", "start", type=DayParam(), required=True)
+@click.option("--to", "end", type=DayParam(), required=True)
+@click.option("--unit", "unit_code", default=None, help="Only this unit (its code).")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row.")
+def agenda_command(start: date, end: date, unit_code: str | None, as_csv: bool) -> None:
+    """List occurrences due from --from to --to (inclusive, local dates)."""
+    if end < start:
+        raise click.BadParameter(_("--to is before --from."))
+    rows = agenda.agenda(start, end, unit_code)
+    if as_csv:
+        buffer = io.StringIO()
+        agenda.write_csv(rows, buffer)
+        click.echo(buffer.getvalue(), nl=False)
+        return
+    for row in rows:
+        occurrence = row.occurrence
+        click.echo(
+            f"{occurrence.due_at.astimezone(LOCAL_TZ):%d/%m/%Y %H:%M}  "
+            f"{occurrence.task.owner_unit.code:<10} {occurrence.task.code:<16} "
+            f"{CATEGORY_LABELS[row.category]}  {occurrence.task.title[:60]}"
+        )
+
+
+@click.command("remind")
+def remind_command() -> None:
+    """Send today's digests and escalate overdue work (run once a day from a timer)."""
+    report = run_reminders()
+    db.session.commit()
+    click.echo(_("%(digests)d digest(s); escalated to heads of unit: %(first)d, to supervising "
+                 "leaders: %(second)d; e-mails sent: %(sent)d, failed: %(failed)d.",
+                 digests=report.digests, first=report.escalations[1],
+                 second=report.escalations[2], sent=report.emails_sent,
+                 failed=report.emails_failed))
+
+
+def register_commands(app: Flask) -> None:
+    for command in (seed_command, demo_command, users_cli, schedule_cli, calendar_cli,
+                    agenda_command, remind_command):
+        app.cli.add_command(command)

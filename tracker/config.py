@@ -1,0 +1,85 @@
+"""Default settings. Override them in ``instance/config.py`` or with ``TRACKER_*`` variables."""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+DEFAULTS: dict[str, object] = {
+    # None means: generate one into instance/secret_key on first run (see tracker.secrets).
+    "SECRET_KEY": None,
+    # None means: SQLite file tracker.sqlite3 in the instance folder.
+    "SQLALCHEMY_DATABASE_URI": None,
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "BABEL_DEFAULT_LOCALE": "vi",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+    "LANGUAGES": {"vi": "Tiếng Việt", "en": "English"},
+    # A form left open all morning must still submit; the token lives as long as the session.
+    "WTF_CSRF_TIME_LIMIT": None,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    # The directive's agency, printed on pages and official documents.
+    "AGENCY_PARENT": "UBND XÃ CẨM GIANG",
+    "AGENCY_NAME": "VĂN PHÒNG HĐND VÀ UBND",
+    "AGENCY_PLACE": "Cẩm Giang",
+    "DEFAULT_DUE_TIME": "17:00",
+    "WARNING_WINDOW_HOURS": 24,
+    "PAGE_SIZE": 50,
+    # A deadline on a non-working day moves to the "previous" (or "next") working day.
+    "NON_WORKING_DUE_SHIFT": "previous",
+    "PLANNING_HORIZON_DAYS": 400,
+    # Escalation of overdue work: to the head of unit after N working days, to the supervising
+    # Vice Chairman after M.
+    "ESCALATE_TO_UNIT_HEAD_AFTER": 1,
+    "ESCALATE_TO_SUPERVISOR_AFTER": 3,
+    # E-mail (SMTP). No server: notices stay in the app only.
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_SENDER": "Rõ việc <no-reply@localhost>",
+    "MAIL_TIMEOUT": 10,
+    # Absolute address of the site, for links in e-mails and the calendar feed.
+    "SITE_URL": "http://127.0.0.1:5000",
+    "MIN_PASSWORD_LENGTH": 8,
+    # werkzeug's default (scrypt); tests choose a cheaper method to stay quick.
+    "PASSWORD_HASH_METHOD": "scrypt",
+}
+
+# Secret keys that appear in tutorials and examples: production refuses them.
+INSECURE_SECRET_KEYS = frozenset({"", "dev", "secret", "changeme", "change-me", "development"})
+
+
+def configure_database_uri(app: Flask) -> None:
+    """Default to an SQLite file inside the instance folder."""
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        path = Path(app.instance_path) / "tracker.sqlite3"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+
+
+def configure_secret_key(app: Flask) -> None:
+    """Use the configured key, or one generated once into instance/secret_key.
+
+    Outside debug and testing, a key copied from a tutorial is refused: sessions signed with it
+    could be forged by anyone who read the same tutorial.
+    """
+    key = app.config.get("SECRET_KEY")
+    if key is None:
+        key_file = Path(app.instance_path) / "secret_key"
+        if not key_file.exists():
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+        key = key_file.read_text().strip()
+        app.config["SECRET_KEY"] = key
+    if not (app.debug or app.testing) and str(key).strip().lower() in INSECURE_SECRET_KEYS:
+        raise RuntimeError(
+            "SECRET_KEY is a well-known default; remove it so one is generated into "
+            "instance/secret_key, or set TRACKER_SECRET_KEY to a long random value."
+        )

@@ -1,0 +1,34 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import HiddenField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Regexp
+
+from tracker.labels import FREQUENCY_LABELS
+
+
+class TaskFilterForm(FlaskForm):
+    """The task list's filters, read from the query string."""
+
+    class Meta:
+        csrf = False  # a GET search changes nothing
+
+    q = StringField(_l("Search"))
+    unit = SelectField(_l("Unit"), coerce=str, validate_choice=False)
+    frequency = SelectField(
+        _l("Frequency"),
+        choices=[SelectChoice("", _l("All frequencies"))]
+        + [SelectChoice(f.value, label) for f, label in FREQUENCY_LABELS.items()],
+        validate_choice=False,
+    )
+    status = SelectField(_l("Status"), validate_choice=False)
+
+
+class DirectiveUploadForm(FlaskForm):
+    file = FileField(_l("Directive file (YAML)"), validators=[FileRequired()])
+    submit = SubmitField(_l("Check the file"))
+
+
+class DirectiveConfirmForm(FlaskForm):
+    digest = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{64}$")])
+    submit = SubmitField(_l("Load this directive"))

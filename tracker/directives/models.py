@@ -1,0 +1,147 @@
+"""Directives, the tasks their clauses become, and the indicators that measure them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Float, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.db import utcnow
+from tracker.extensions import db
+from tracker.org.models import Unit, User, enum_column
+
+
+class Frequency(enum.StrEnum):
+    ONCE = "once"
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    TWICE_MONTHLY = "twice_monthly"
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    ON_EVENT = "on_event"
+
+
+class Comparator(enum.StrEnum):
+    AT_LEAST = ">="
+    AT_MOST = "<="
+    EQUAL = "="
+    # "Increase by at least N % over a baseline period" (the "không hẹn" +20 % target).
+    INCREASE_AT_LEAST = "increase_at_least"
+    # "Rank N or better out of M" (Bộ chỉ số 766: top 30 of 114).
+    RANK_AT_MOST = "rank_at_most"
+
+
+class Directive(db.Model):
+    __tablename__ = "directives"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The stable key a directive file is matched on when it is loaded again.
+    code: Mapped[str] = mapped_column(String(60), unique=True)
+    # As printed, blanks included: "Số: /TB-VP" stays "/TB-VP" until the Office fills it in.
+    number: Mapped[str] = mapped_column(String(60), default="")
+    title: Mapped[str] = mapped_column(Text)
+    issuer: Mapped[str] = mapped_column(String(200))
+    signer_name: Mapped[str] = mapped_column(String(200), default="")
+    signer_title: Mapped[str] = mapped_column(String(200), default="")
+    place: Mapped[str] = mapped_column(String(100), default="")
+    # A source may leave the day blank ("ngày   tháng 4 năm 2026"): then the day is unknown
+    # and issued_on holds the first of the month with issued_day_known False.
+    issued_on: Mapped[date | None]
+    issued_day_known: Mapped[bool] = mapped_column(default=True)
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    # What the person who keyed the directive in had to assume, shown on the directive page.
+    assumptions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    source_file: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    tasks: Mapped[list[Task]] = relationship(
+        back_populates="directive", order_by="Task.position", cascade="all, delete-orphan"
+    )
+    indicators: Mapped[list[Indicator]] = relationship(
+        back_populates="directive", order_by="Indicator.position", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Directive {self.code}>"
+
+
+class Indicator(db.Model):
+    __tablename__ = "indicators"
+    __table_args__ = (UniqueConstraint("directive_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    directive_id: Mapped[int] = mapped_column(ForeignKey("directives.id"), index=True)
+    code: Mapped[str] = mapped_column(String(60))
+    name: Mapped[str] = mapped_column(Text)
+    comparator: Mapped[Comparator] = mapped_column(enum_column(Comparator))
+    target: Mapped[float] = mapped_column(Float)
+    unit_of_measure: Mapped[str] = mapped_column(String(40), default="")
+    owner_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    due_on: Mapped[date | None]
+    # Comparator details: {"of": 114} for a rank, {"baseline": "2026-Q1"} for an increase,
+    # {"milestone": "2026-06-30"} where the target must be reached early and then kept.
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    position: Mapped[int] = mapped_column(default=0)
+
+    directive: Mapped[Directive] = relationship(back_populates="indicators")
+    owner_unit: Mapped[Unit] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Indicator {self.code}>"
+
+
+task_cooperating_units = Table(
+    "task_cooperating_units",
+    db.Model.metadata,
+    Column("task_id", ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True),
+    Column("unit_id", ForeignKey("units.id"), primary_key=True),
+)
+
+
+class Task(db.Model):
+    __tablename__ = "tasks"
+    __table_args__ = (UniqueConstraint("directive_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    directive_id: Mapped[int] = mapped_column(ForeignKey("directives.id"), index=True)
+    code: Mapped[str] = mapped_column(String(60))
+    # Clause numbers repeat in real directives ("2." twice), so they are text, never a key.
+    clause: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text, default="")
+    owner_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    frequency: Mapped[Frequency] = mapped_column(enum_column(Frequency), index=True)
+    # The frequency's rule, normalised: {"time": "17:00", "weekday": "fri", "days": [15, "last"],
+    # "day": "last", "within_working_days": 2}; for a one-off task also {"date": "2026-06-30"}.
+    due_rule: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    indicator_id: Mapped[int | None] = mapped_column(ForeignKey("indicators.id"))
+    position: Mapped[int] = mapped_column(default=0)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    directive: Mapped[Directive] = relationship(back_populates="tasks")
+    owner_unit: Mapped[Unit] = relationship(foreign_keys=[owner_unit_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    cooperating_units: Mapped[list[Unit]] = relationship(
+        secondary=task_cooperating_units, order_by="Unit.code"
+    )
+    indicator: Mapped[Indicator | None] = relationship()
+
+    @property
+    def due_date(self) -> date | None:
+        """The deadline of a one-off task."""
+        raw = self.due_rule.get("date")
+        return date.fromisoformat(raw) if raw else None
+
+    def __repr__(self) -> str:
+        return f"<Task {self.code}>"

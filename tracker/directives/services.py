@@ -1,0 +1,17 @@
+"""Load a checked directive and plan its work: one path for the CLI and the upload page."""
+
+from sqlalchemy import select
+
+from tracker.directives import seeding
+from tracker.directives.models import Task
+from tracker.extensions import db
+from tracker.org.models import User
+from tracker.schedule.planning import sync_tasks
+
+
+def load_directive(spec: "seeding.DirectiveSpec", actor: User | None) -> "seeding.SeedSummary":
+    """Create or update the directive by its codes, then plan the occurrences of its tasks."""
+    summary = seeding.apply_directive(spec, actor)
+    tasks = db.session.scalars(select(Task).where(Task.directive_id == summary.directive.id))
+    sync_tasks(list(tasks))
+    return summary

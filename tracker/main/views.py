@@ -1,0 +1,78 @@
+"""The home page: the dashboard for those who oversee, one's own work for everyone else."""
+
+from datetime import datetime, time, timedelta
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from tracker.charts import percent_bars
+from tracker.dashboard import queries
+from tracker.db import LOCAL_TZ, utcnow
+from tracker.directives.models import Directive
+from tracker.extensions import db
+from tracker.org.models import Role, Unit, User
+from tracker.org.policies import sees_everything
+from tracker.schedule.status import Category
+
+bp = Blueprint("main", __name__)
+
+TABLE_CATEGORIES = [Category.OVERDUE, Category.DUE_SOON, Category.PENDING, Category.AWAITING,
+                    Category.RETURNED, Category.DONE_ON_TIME, Category.DONE_LATE]
+
+
+@bp.route("/")
+def home():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    now = utcnow()
+    if sees_everything(current_user):
+        return overview(now)
+    return my_work(now)
+
+
+def overview(now: datetime):
+    rows = queries.unit_table(now)
+    directives = db.session.scalars(
+        select(Directive).order_by(Directive.starts_on.desc()).limit(5)
+    ).all()
+    counts = {}
+    if current_user.role == Role.ADMIN:
+        counts = {
+            "units": db.session.scalar(select(func.count(Unit.id))),
+            "users": db.session.scalar(select(func.count(User.id)).where(User.is_active)),
+        }
+    table = [
+        (row.unit, [row.counts.get(category, 0) or "" for category in TABLE_CATEGORIES],
+         "—" if row.on_time_rate is None else f"{row.on_time_rate:.0f}%")
+        for row in rows
+    ]
+    chart = percent_bars(_("On-time rate this month, by unit"),
+                         [(row.unit.name, row.on_time_rate) for row in rows])
+    return render_template(
+        "main/overview.html",
+        now=now,
+        table=table,
+        categories=TABLE_CATEGORIES,
+        overdue=queries.overdue(now),
+        due_soon=queries.due_soon(now),
+        chart=chart,
+        directives=directives,
+        counts=counts,
+    )
+
+
+def my_work(now: datetime):
+    scope = queries.personal_scope(current_user)
+    today = now.astimezone(LOCAL_TZ).date()
+    day_start = datetime.combine(today, time(), tzinfo=LOCAL_TZ)
+    week_end = datetime.combine(today + timedelta(days=7 - today.weekday()), time(),
+                                tzinfo=LOCAL_TZ)
+    return render_template(
+        "main/my_work.html",
+        now=now,
+        overdue=queries.overdue(now, scope, limit=50),
+        today=queries.open_between(max(now, day_start), day_start + timedelta(days=1), scope),
+        this_week=queries.open_between(day_start + timedelta(days=1), week_end, scope),
+    )

@@ -1,0 +1,187 @@
+"""The ``register_*`` steps of the application factory."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from flask import Flask, has_request_context, render_template, request, session
+from flask_babel import format_date, format_datetime
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from tracker.db import LOCAL_TZ
+from tracker.extensions import babel, csrf, db, login_manager, migrate
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def select_locale() -> str:
+    """Vietnamese unless the person chose another language for this session."""
+    from flask import current_app
+
+    chosen = session.get("lang") if has_request_context() else None
+    return chosen if chosen in current_app.config["LANGUAGES"] else "vi"
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    """Enforce foreign keys and let readers work while one request writes (WAL)."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+
+def register_extensions(app: Flask) -> None:
+    import tracker.models  # noqa: F401  (every table on the metadata before migrate sees it)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(
+        app, locale_selector=select_locale, timezone_selector=lambda: "Asia/Ho_Chi_Minh"
+    )
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to continue.")
+    login_manager.login_message_category = "warning"
+
+    from tracker.org.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.is_active else None
+
+
+def register_blueprints(app: Flask) -> None:
+    from tracker.auth.views import bp as auth_bp
+    from tracker.directives.views import bp as directives_bp
+    from tracker.main.views import bp as main_bp
+    from tracker.notify.views import bp as notify_bp
+    from tracker.org.views import bp as org_bp
+    from tracker.schedule.views import bp as schedule_bp
+
+    for blueprint in (main_bp, auth_bp, org_bp, directives_bp, notify_bp, schedule_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_request_hooks(app: Flask) -> None:
+    @app.after_request
+    def commit_or_roll_back(response):
+        """One commit per request: keep what a successful request changed, drop the rest."""
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    messages = {
+        400: _l("The request could not be understood."),
+        403: _l("You do not have permission to do this."),
+        404: _l("The page or item you asked for does not exist."),
+        405: _l("This action is not allowed here."),
+        413: _l("The file is too large."),
+        500: _l("Something went wrong on our side. Nothing you had saved was lost."),
+    }
+
+    def render_error(error):
+        code = getattr(error, "code", 500) or 500
+        db.session.rollback()
+        return render_template(
+            "errors/error.html", code=code, message=messages.get(code, messages[500])
+        ), code
+
+    for code in messages:
+        app.register_error_handler(code, render_error)
+
+    @app.errorhandler(CSRFError)
+    def stale_form(error):
+        db.session.rollback()
+        message = _(
+            "The form had expired or did not come from this site. Nothing was changed: "
+            "go back, reload the page and send it again."
+        )
+        return render_template(
+            "errors/error.html", code=400, message=message, back_url=safe_referrer()
+        ), 400
+
+
+def safe_referrer() -> str | None:
+    """Return the referring page if it belongs to this site."""
+    referrer = request.referrer
+    if referrer and referrer.startswith(request.host_url):
+        return referrer
+    return None
+
+
+def days_between(earlier: datetime, later: datetime) -> int:
+    """Whole local calendar days from ``earlier`` to ``later`` (0 on the same day)."""
+    return (later.astimezone(LOCAL_TZ).date() - earlier.astimezone(LOCAL_TZ).date()).days
+
+
+def register_template_helpers(app: Flask) -> None:
+    from tracker import labels
+    from tracker.directives.describe import describe_due, describe_issued_on
+    from tracker.schedule.status import CATEGORY_COLOURS, CATEGORY_LABELS, category_of
+
+    app.jinja_env.globals.update(
+        describe_due=describe_due,
+        describe_issued_on=describe_issued_on,
+        category_of=category_of,
+        status_labels=CATEGORY_LABELS,
+        status_colours=CATEGORY_COLOURS,
+        days_between=days_between,
+    )
+
+    @app.template_filter("vn_date")
+    def vn_date(value: date | datetime | None) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, datetime):
+            return format_datetime(value, "dd/MM/yyyy")
+        return format_date(value, "dd/MM/yyyy")
+
+    @app.template_filter("vn_month")
+    def vn_month(value: date | datetime) -> str:
+        return format_datetime(value, "MM/yyyy") if isinstance(value, datetime) else \
+            format_date(value, "MM/yyyy")
+
+    @app.template_filter("vn_datetime")
+    def vn_datetime(value: datetime | None) -> str:
+        return format_datetime(value, "HH:mm dd/MM/yyyy") if value is not None else ""
+
+    @app.context_processor
+    def inject_globals():
+        from flask_login import current_user
+
+        from tracker.notify.views import unread_count
+
+        return {
+            "unread_notices": unread_count(current_user) if current_user.is_authenticated else 0,
+            "labels": labels,
+            "languages": app.config["LANGUAGES"],
+            "current_locale": select_locale(),
+            "agency_parent": app.config["AGENCY_PARENT"],
+            "agency_name": app.config["AGENCY_NAME"],
+        }
