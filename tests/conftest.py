@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import text
 
 from tests import factories
 from tracker import create_app
@@ -18,6 +19,16 @@ from tracker.extensions import db
 TEST_DATABASE_URI = os.environ.get("TRACKER_TEST_DATABASE_URI")
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
 PASSWORD = "mat-khau-thu-nghiem"
+
+
+def fresh_schema() -> None:
+    """Start from an empty database: per-test SQLite files are new; PostgreSQL is shared."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    else:
+        db.drop_all()
 
 
 @pytest.fixture
@@ -35,7 +46,7 @@ def app(tmp_path) -> Iterator[Flask]:
     )
     with app.app_context():
         if TEST_DATABASE_URI:
-            db.drop_all()  # a shared server: start from nothing
+            fresh_schema()
         db.create_all()
     yield app
     with app.app_context():

@@ -5,11 +5,12 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
+from tests.conftest import fresh_schema
 from tracker.extensions import db
 
 
 def empty_database():
-    db.drop_all()
+    fresh_schema()
     with db.engine.begin() as connection:
         connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
 

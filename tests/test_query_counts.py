@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import event
 
 from tests import factories
-from tests.conftest import login
+from tests.conftest import fresh_schema, login
 from tracker.db import utcnow
 from tracker.directives.models import Frequency
 from tracker.extensions import db
@@ -94,7 +94,7 @@ def test_query_counts_do_not_grow_with_data(app, small):
                                                                         "big.sqlite3")})
     with big_app.app_context():
         if big_app.config["SQLALCHEMY_DATABASE_URI"] == app.config["SQLALCHEMY_DATABASE_URI"]:
-            db.drop_all()  # PostgreSQL: one database, so rebuild it bigger
+            fresh_schema()  # PostgreSQL: one database, so rebuild it bigger
         db.create_all()
     big = page_counts(big_app, build(big_app, units=6, tasks_per_unit=5, periods=40))
     with big_app.app_context():

@@ -16,6 +16,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+from tests.conftest import fresh_schema
 from tracker import create_app
 from tracker.extensions import db
 
@@ -83,10 +84,11 @@ def live_server(tmp_path: Path, live_server_seed: Callable[[], None]) -> Iterato
             "SECRET_KEY": "a-test-only-secret-key-0123456789abcdef",
             "SQLALCHEMY_DATABASE_URI": uri,
             "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         }
     )
     with app.app_context():
-        db.drop_all()
+        fresh_schema()
         db.create_all()
         live_server_seed()
         db.session.commit()
@@ -102,5 +104,4 @@ def live_server(tmp_path: Path, live_server_seed: Callable[[], None]) -> Iterato
         thread.join(timeout=10)
         with app.app_context():
             db.session.remove()
-            db.drop_all()
             db.engine.dispose()
