@@ -247,3 +247,24 @@ def test_unit_head_records_an_event(client, app):
         occurrence = db.session.scalar(select(Occurrence).where(Occurrence.task_id == task_id))
         assert occurrence.note == "Hồ sơ đất đai quá hạn"
         assert occurrence.due_at.astimezone(LOCAL_TZ).date() == date(2026, 5, 4)
+
+
+def test_shipped_directive_never_falls_on_a_day_off(ctx):
+    from tracker.directives import seeding
+    from tracker.directives import services as directive_services
+
+    directive_services.load_directive(seeding.load_file("seeds/directive_tasks.yaml"), None)
+    rows = db.session.scalars(select(Occurrence.due_at))
+    dues = [due.astimezone(LOCAL_TZ).date() for due in rows]
+    assert len(dues) > 1000
+    calendar = WorkCalendar.load(date(2026, 1, 1), date(2026, 12, 31))
+    assert [day for day in dues if not calendar.is_working_day(day)] == []
+    assert not set(dues) & set(VN_HOLIDAYS_2026)
+    assert date(2026, 8, 22) in dues  # the decreed make-up Saturday has its daily work
+
+
+def test_deadline_shift_is_configurable(ctx, app):
+    app.config["NON_WORKING_DUE_SHIFT"] = "next"
+    task = make_task(Frequency.MONTHLY, {"day": "last"}, start=date(2026, 5, 1),
+                     end=date(2026, 5, 31))
+    assert local_due_dates(task) == [date(2026, 6, 1)]  # 31/05/2026 is a Sunday
