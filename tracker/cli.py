@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from tracker.audit.services import verify_chain
 from tracker.db import LOCAL_TZ
 from tracker.directives import seeding
 from tracker.directives import services as directive_services
@@ -226,7 +227,21 @@ def remind_command() -> None:
                  failed=report.emails_failed))
 
 
+audit_cli = AppGroup("audit", help="Check the audit log.")
+
+
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Recompute the hash chain; exit 1 and name the first entry that was edited or deleted."""
+    checked, problem = verify_chain()
+    if problem is not None:
+        click.echo(_("Audit log broken at entry %(id)d: %(reason)s.", id=problem.entry_id,
+                     reason=problem.reason), err=True)
+        raise SystemExit(1)
+    click.echo(_("Audit log intact: %(n)d entries checked.", n=checked))
+
+
 def register_commands(app: Flask) -> None:
     for command in (seed_command, demo_command, users_cli, schedule_cli, calendar_cli,
-                    agenda_command, remind_command):
+                    agenda_command, remind_command, audit_cli):
         app.cli.add_command(command)

@@ -21,7 +21,11 @@ DEFAULTS: dict[str, object] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
-    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    # One piece of evidence may be this large; a request carries a little more (the form).
+    "MAX_EVIDENCE_BYTES": 20 * 1024 * 1024,
+    "MAX_CONTENT_LENGTH": 21 * 1024 * 1024,
+    # Where evidence files live; None means instance/evidence.
+    "UPLOAD_FOLDER": None,
     # The directive's agency, printed on pages and official documents.
     "AGENCY_PARENT": "UBND XÃ CẨM GIANG",
     "AGENCY_NAME": "VĂN PHÒNG HĐND VÀ UBND",

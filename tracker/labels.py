@@ -48,3 +48,25 @@ WEEKDAY_LABELS = {
     "sat": _l("Saturday"),
     "sun": _l("Sunday"),
 }
+
+AUDIT_ACTION_LABELS = {
+    "occurrence.save": _l("saved the report"),
+    "occurrence.submit": _l("handed in for verification"),
+    "occurrence.verify": _l("approved"),
+    "occurrence.return": _l("returned the work"),
+    "occurrence.skip": _l("marked as not required"),
+    "occurrence.delegate": _l("assigned the period"),
+    "occurrence.evidence_add": _l("added evidence"),
+    "occurrence.evidence_remove": _l("removed evidence"),
+    "occurrence.accountability": _l("recorded an accountability decision"),
+    "occurrence.open_event": _l("recorded an event"),
+    "task.create": _l("created the task"),
+    "task.update": _l("updated the task"),
+    "task.deactivate": _l("deactivated the task"),
+    "task.delegate": _l("assigned the task"),
+    "schedule.sync": _l("planned the periods"),
+}
+
+
+def audit_label(action: str) -> str:
+    return str(AUDIT_ACTION_LABELS.get(action, action))

@@ -67,8 +67,10 @@ def register_blueprints(app: Flask) -> None:
     from tracker.notify.views import bp as notify_bp
     from tracker.org.views import bp as org_bp
     from tracker.schedule.views import bp as schedule_bp
+    from tracker.workflow.views import bp as workflow_bp
 
-    for blueprint in (main_bp, auth_bp, org_bp, directives_bp, notify_bp, schedule_bp):
+    for blueprint in (main_bp, auth_bp, org_bp, directives_bp, notify_bp, schedule_bp,
+                      workflow_bp):
         app.register_blueprint(blueprint)
 
 
@@ -152,6 +154,7 @@ def register_template_helpers(app: Flask) -> None:
         status_labels=CATEGORY_LABELS,
         status_colours=CATEGORY_COLOURS,
         days_between=days_between,
+        audit_label=labels.audit_label,
     )
 
     @app.template_filter("vn_date")

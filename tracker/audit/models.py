@@ -31,3 +31,13 @@ class AuditEntry(db.Model):
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
 
     actor: Mapped[User | None] = relationship()
+
+
+class AuditHead(db.Model):
+    """The newest entry's id and hash, kept apart so deleting the last entries is detected too."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int]
+    entry_hash: Mapped[str] = mapped_column(String(64))

@@ -12,9 +12,10 @@ from decimal import Decimal
 from typing import Any
 
 from flask import has_request_context, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select, text
 
-from tracker.audit.models import AuditEntry
+from tracker.audit.models import AuditEntry, AuditHead
 from tracker.db import utcnow
 from tracker.extensions import db
 from tracker.org.models import User
@@ -92,6 +93,7 @@ def record(
     last_hash = db.session.scalar(
         select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
     )
+    head = db.session.get(AuditHead, 1)
     entry = AuditEntry(
         created_at=utcnow(),
         actor_id=actor.id if actor is not None else None,
@@ -107,23 +109,45 @@ def record(
     entry.entry_hash = _entry_hash(entry)
     db.session.add(entry)
     db.session.flush()
+    if head is None:
+        head = AuditHead(id=1, entry_id=entry.id, entry_hash=entry.entry_hash)
+        db.session.add(head)
+    else:
+        head.entry_id, head.entry_hash = entry.id, entry.entry_hash
+    db.session.flush()
     return entry
 
 
 @dataclass(frozen=True)
 class ChainBreak:
     entry_id: int
-    reason: str
+    reason: Any
 
 
-def verify_chain() -> ChainBreak | None:
-    """Recompute the chain; return the first entry that was edited or follows a deletion."""
+def verify_chain() -> tuple[int, ChainBreak | None]:
+    """Recompute the chain: return how many entries were checked and the first break, if any.
+
+    An edited entry no longer matches its hash; a deleted one leaves the next entry pointing
+    at a hash that is not there; deleting the newest entries leaves the head pointing past them.
+    """
     expected_prev = GENESIS_HASH
+    checked = 0
+    last: AuditEntry | None = None
     rows = db.session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars()
     for entry in rows.yield_per(1000):
         if entry.prev_hash != expected_prev:
-            return ChainBreak(entry.id, "previous entry missing or changed")
+            return checked, ChainBreak(entry.id, _l("the entry before it was deleted or changed"))
         if _entry_hash(entry) != entry.entry_hash:
-            return ChainBreak(entry.id, "entry content changed")
+            return checked, ChainBreak(entry.id, _l("its content was changed"))
         expected_prev = entry.entry_hash
-    return None
+        checked += 1
+        last = entry
+    head = db.session.get(AuditHead, 1)
+    if last is None and head is None:
+        return checked, None
+    if head is None or last is None or (head.entry_id, head.entry_hash) != (
+        last.id, last.entry_hash
+    ):
+        missing = head.entry_id if head is not None else (last.id if last else 0)
+        return checked, ChainBreak(missing, _l("the newest entries were deleted"))
+    return checked, None

@@ -13,7 +13,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from tracker.db import LOCAL_TZ
 from tracker.directives.models import Task
 from tracker.extensions import db
-from tracker.org.models import Unit, User
+from tracker.org.models import Role, Unit, User
 from tracker.schedule.models import Occurrence, OccurrenceState
 from tracker.schedule.status import Category, warning_window
 
@@ -109,6 +109,7 @@ def occurrence_list(conditions: list, order, limit: int = 20) -> list[Occurrence
         .options(
             joinedload(Occurrence.task).joinedload(Task.owner_unit),
             joinedload(Occurrence.task).joinedload(Task.assignee),
+            joinedload(Occurrence.task).joinedload(Task.delegate),
             joinedload(Occurrence.assignee),
         )
         .order_by(order)
@@ -149,8 +150,12 @@ def open_between(start: datetime, end: datetime, scope=None, limit: int = 50) ->
 
 def personal_scope(user: User) -> ColumnElement[bool]:
     """The work a person answers for: delegated to them, named on the task, or their unit's."""
-    conditions = [Occurrence.assignee_id == user.id,
-                  and_(Occurrence.assignee_id.is_(None), Task.assignee_id == user.id)]
-    if user.unit_id is not None and user.role.value == "unit_head":
-        conditions.append(Occurrence.unit_id == user.unit_id)
-    return or_(*conditions)
+    mine = or_(
+        Occurrence.assignee_id == user.id,
+        and_(Occurrence.assignee_id.is_(None), Task.delegate_id == user.id),
+        and_(Occurrence.assignee_id.is_(None), Task.delegate_id.is_(None),
+             Task.assignee_id == user.id),
+    )
+    if user.unit_id is not None and user.role == Role.UNIT_HEAD:
+        return or_(Occurrence.unit_id == user.unit_id, mine)
+    return mine

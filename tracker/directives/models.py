@@ -116,6 +116,9 @@ class Task(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     owner_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # The officer the head of unit hands the task to (the directive file never sets this, so
+    # loading the file again keeps the delegation).
+    delegate_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     frequency: Mapped[Frequency] = mapped_column(enum_column(Frequency), index=True)
     # The frequency's rule, normalised: {"time": "17:00", "weekday": "fri", "days": [15, "last"],
     # "day": "last", "within_working_days": 2}; for a one-off task also {"date": "2026-06-30"}.
@@ -132,6 +135,12 @@ class Task(db.Model):
     directive: Mapped[Directive] = relationship(back_populates="tasks")
     owner_unit: Mapped[Unit] = relationship(foreign_keys=[owner_unit_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    delegate: Mapped[User | None] = relationship(foreign_keys=[delegate_id])
+
+    @property
+    def responsible(self) -> User | None:
+        """"Rõ người": the officer it is delegated to, else the person the directive names."""
+        return self.delegate or self.assignee
     cooperating_units: Mapped[list[Unit]] = relationship(
         secondary=task_cooperating_units, order_by="Unit.code"
     )

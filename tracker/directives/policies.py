@@ -4,16 +4,27 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from tracker.directives.models import Task, task_cooperating_units
+from tracker.extensions import db
 from tracker.org.models import Role, User
 from tracker.org.policies import sees_everything
+from tracker.schedule.models import Occurrence
 
 
 def visible_tasks_clause(user: User) -> ColumnElement[bool] | None:
-    """SQL condition for the tasks ``user`` may see; None means every task."""
+    """SQL condition for the tasks ``user`` may see; None means every task.
+
+    Heads of unit see their unit's tasks and those it co-operates on; officers see what is
+    delegated to them (the whole task, or single periods of it).
+    """
     if sees_everything(user):
         return None
-    conditions = [Task.assignee_id == user.id]
-    if user.unit_id is not None:
+    conditions = [
+        Task.assignee_id == user.id,
+        Task.delegate_id == user.id,
+        exists(select(Occurrence.id).where(Occurrence.task_id == Task.id,
+                                           Occurrence.assignee_id == user.id)),
+    ]
+    if user.role == Role.UNIT_HEAD and user.unit_id is not None:
         conditions.append(Task.owner_unit_id == user.unit_id)
         conditions.append(
             exists(
@@ -27,12 +38,15 @@ def visible_tasks_clause(user: User) -> ColumnElement[bool] | None:
 
 
 def can_view_task(user: User, task: Task) -> bool:
-    if sees_everything(user) or task.assignee_id == user.id:
+    if sees_everything(user) or user.id in (task.assignee_id, task.delegate_id):
         return True
-    if user.unit_id is None:
-        return False
-    return task.owner_unit_id == user.unit_id or any(
-        unit.id == user.unit_id for unit in task.cooperating_units
+    if user.role == Role.UNIT_HEAD and user.unit_id is not None and (
+        task.owner_unit_id == user.unit_id
+        or any(unit.id == user.unit_id for unit in task.cooperating_units)
+    ):
+        return True
+    return db.session.scalar(
+        select(exists().where(Occurrence.task_id == task.id, Occurrence.assignee_id == user.id))
     )
 
 

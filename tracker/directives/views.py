@@ -10,17 +10,19 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
+from tracker.audit.models import AuditEntry
 from tracker.db import utcnow
 from tracker.directives import policies, seeding
 from tracker.directives import services as directive_services
 from tracker.directives.forms import DirectiveConfirmForm, DirectiveUploadForm, TaskFilterForm
 from tracker.directives.models import Directive, Frequency, Indicator, Task
 from tracker.extensions import db
-from tracker.org.models import Unit
+from tracker.org.models import Role, Unit
 from tracker.schedule.forms import EventForm
 from tracker.schedule.models import Occurrence
 from tracker.schedule.policies import can_record_event
 from tracker.schedule.status import CATEGORY_LABELS, OPEN_STATES, Category, category_condition
+from tracker.workflow.forms import TaskDelegateForm, people_choices
 
 bp = Blueprint("directives", __name__)
 
@@ -64,7 +66,8 @@ def directive_detail(directive_id: int):
     tasks_query = (
         select(Task)
         .where(Task.directive_id == directive.id, Task.is_active)
-        .options(joinedload(Task.owner_unit), joinedload(Task.assignee))
+        .options(joinedload(Task.owner_unit), joinedload(Task.assignee),
+                 joinedload(Task.delegate))
         .order_by(Task.position)
     )
     clause = policies.visible_tasks_clause(current_user)
@@ -102,6 +105,7 @@ def task_list():
         .options(
             joinedload(Task.owner_unit),
             joinedload(Task.assignee),
+            joinedload(Task.delegate),
             joinedload(Task.directive),
             selectinload(Task.cooperating_units),
         )
@@ -159,9 +163,17 @@ def task_detail(task_id: int):
     event_form = None
     if task.frequency == Frequency.ON_EVENT and can_record_event(current_user, task):
         event_form = EventForm()
+    delegate_form = None
+    if current_user.role == Role.UNIT_HEAD and current_user.unit_id == task.owner_unit_id:
+        delegate_form = TaskDelegateForm(person=str(task.delegate_id or ""))
+        delegate_form.person.choices = people_choices(task.owner_unit_id, _("Head of unit"))
+    history = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.object_type == "Task", AuditEntry.object_id == task.id)
+        .options(joinedload(AuditEntry.actor)).order_by(AuditEntry.id.desc()).limit(50)
+    ).all()
     return render_template(
         "directives/task_detail.html", task=task, now=now, upcoming=upcoming, page=page,
-        event_form=event_form,
+        event_form=event_form, delegate_form=delegate_form, history=history,
     )
 
 

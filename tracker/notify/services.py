@@ -58,7 +58,7 @@ def unit_heads_by_unit() -> dict[int, list[User]]:
 
 def responsible_people(occurrence: Occurrence, heads: dict[int, list[User]]) -> list[User]:
     """"Rõ người": the delegate, else the task's named person, else the unit's heads."""
-    person = occurrence.assignee or occurrence.task.assignee
+    person = occurrence.responsible
     if person is not None and person.is_active:
         return [person]
     return heads.get(occurrence.task.owner_unit_id, [])
@@ -94,6 +94,7 @@ def _open_occurrences(until: datetime):
         .options(
             joinedload(Occurrence.task).joinedload(Task.owner_unit).joinedload(Unit.supervisor),
             joinedload(Occurrence.task).joinedload(Task.assignee),
+            joinedload(Occurrence.task).joinedload(Task.delegate),
             joinedload(Occurrence.assignee),
         )
         .order_by(Occurrence.due_at)

@@ -29,7 +29,7 @@ class AgendaRow:
 
     @property
     def responsible(self) -> User | None:
-        return self.occurrence.assignee or self.occurrence.task.assignee
+        return self.occurrence.responsible
 
 
 def local_day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -49,6 +49,7 @@ def agenda(start: date, end: date, unit_code: str | None = None) -> Iterator[Age
         .options(
             joinedload(Occurrence.task).joinedload(Task.owner_unit),
             joinedload(Occurrence.task).joinedload(Task.assignee),
+            joinedload(Occurrence.task).joinedload(Task.delegate),
             joinedload(Occurrence.assignee),
         )
         .order_by(Occurrence.due_at, Unit.code, Task.code)

@@ -56,6 +56,8 @@ class Occurrence(db.Model):
     verified_at: Mapped[datetime | None]
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     return_reason: Mapped[str] = mapped_column(Text, default="")
+    # Why the Office allowed this period to be skipped (state NOT_APPLICABLE).
+    skip_reason: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(String(300), default="")
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -68,6 +70,11 @@ class Occurrence(db.Model):
 
     # Two people editing the same occurrence: the second flush fails instead of overwriting.
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def responsible(self) -> User | None:
+        """"Rõ người" for this period: its delegate, else the task's responsible person."""
+        return self.assignee or self.task.responsible
 
     def __repr__(self) -> str:
         return f"<Occurrence {self.task_id} {self.period_start}>"

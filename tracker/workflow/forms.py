@@ -1,0 +1,111 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import (
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
+from wtforms.widgets import HiddenInput
+
+from tracker.workflow.models import Cause, Decision
+from tracker.workflow.services import unit_staff
+
+CAUSE_LABELS = {Cause.SUBJECTIVE: _l("Subjective (within our control)"),
+                Cause.OBJECTIVE: _l("Objective (outside our control)")}
+DECISION_LABELS = {
+    Decision.NO_ACTION: _l("No action: the explanation is accepted"),
+    Decision.REMINDER: _l("Reminder"),
+    Decision.REVIEW: _l("Accountability review (kiểm điểm), draw lessons"),
+    Decision.CRITICISM: _l("Criticism"),
+    Decision.DISCIPLINE: _l("Propose disciplinary action"),
+}
+
+
+class NumberField(StringField):
+    """A figure typed the Vietnamese way (80,5) or the international way (80.5)."""
+
+    def process_formdata(self, valuelist):
+        self.raw = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        if not self.raw:
+            return
+        text = self.raw.replace(" ", "").replace("%", "")
+        if text.count(",") == 1 and "." not in text:
+            text = text.replace(",", ".")
+        try:
+            self.data = float(text)
+        except ValueError:
+            raise ValidationError(_l("Write a number, for example 85 or 85,5.")) from None
+
+    def _value(self):
+        if self.data is None:
+            return getattr(self, "raw", "")
+        return f"{self.data:g}".replace(".", ",")
+
+
+class VersionedForm(FlaskForm):
+    """Carries the occurrence's version: a second editor gets a conflict, not an overwrite."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+class ReportForm(VersionedForm):
+    report = TextAreaField(_l("What was done"), validators=[Length(max=10000)])
+    reported_value = NumberField(_l("Figure achieved"))
+    files = MultipleFileField(_l("Evidence files (PDF, Word, Excel, OpenDocument, JPG, PNG)"))
+    link = StringField(_l("Or a link to the evidence"),
+                       validators=[Optional(), URL(message=_l("Write a full address, "
+                                                              "starting with https://")),
+                                   Length(max=2000)])
+    link_description = StringField(_l("What the link shows"), validators=[Length(max=300)])
+    cause = SelectField(
+        _l("Cause of the delay"),
+        choices=[SelectChoice("", "—")]
+        + [SelectChoice(c.value, label) for c, label in CAUSE_LABELS.items()],
+        default="",
+    )
+    explanation = TextAreaField(_l("Explanation of the delay"), validators=[Length(max=5000)])
+    save = SubmitField(_l("Save without handing in"))
+    submit = SubmitField(_l("Hand in for verification"))
+
+
+class ReviewForm(VersionedForm):
+    reason = TextAreaField(_l("Reason (required to return or skip)"),
+                           validators=[Length(max=5000)])
+    approve = SubmitField(_l("Approve"))
+    send_back = SubmitField(_l("Return"))
+    skip = SubmitField(_l("Not required this period"))
+
+
+class DelegateForm(VersionedForm):
+    person = SelectField(_l("Hand this period to"), choices=[])
+    submit = SubmitField(_l("Assign"))
+
+
+class TaskDelegateForm(FlaskForm):
+    person = SelectField(_l("Hand the whole task to"), choices=[])
+    submit = SubmitField(_l("Assign"))
+
+
+class DecisionForm(FlaskForm):
+    decision = SelectField(
+        _l("Decision"),
+        choices=[SelectChoice(d.value, label) for d, label in DECISION_LABELS.items()],
+    )
+    person = SelectField(_l("Person concerned"), choices=[])
+    outcome = TextAreaField(_l("Outcome and notes"), validators=[DataRequired(),
+                                                                 Length(max=5000)])
+    submit = SubmitField(_l("Record the decision"))
+
+
+
+def people_choices(unit_id: int, empty_label: str) -> list[SelectChoice]:
+    """Who a unit's work can be handed to: its active officers and head."""
+    return [SelectChoice("", empty_label)] + [
+        SelectChoice(str(person.id), person.display_name) for person in unit_staff(unit_id)
+    ]

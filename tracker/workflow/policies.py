@@ -1,0 +1,54 @@
+"""Who may see and change an occurrence. Checked on every route and every object."""
+
+from __future__ import annotations
+
+from sqlalchemy.sql.elements import ColumnElement
+
+from tracker.dashboard.queries import personal_scope
+from tracker.org.models import Role, User
+from tracker.org.policies import sees_everything
+from tracker.schedule.models import Occurrence, OccurrenceState
+
+EDITABLE_STATES = (OccurrenceState.OPEN, OccurrenceState.IN_PROGRESS, OccurrenceState.RETURNED)
+
+
+def responsible_user_id(occurrence: Occurrence) -> int | None:
+    """The person who answers for this period: its delegate, else the task's named person."""
+    task = occurrence.task
+    return occurrence.assignee_id or task.delegate_id or task.assignee_id
+
+
+def heads_unit(user: User, occurrence: Occurrence) -> bool:
+    return user.role == Role.UNIT_HEAD and user.unit_id == occurrence.unit_id
+
+
+def can_view_occurrence(user: User, occurrence: Occurrence) -> bool:
+    if sees_everything(user) or heads_unit(user, occurrence):
+        return True
+    return responsible_user_id(occurrence) == user.id
+
+
+def can_report(user: User, occurrence: Occurrence) -> bool:
+    """The unit's head, or the person it is delegated to, while the work is not yet handed in."""
+    if occurrence.state not in EDITABLE_STATES or not occurrence.task.is_active:
+        return False
+    return heads_unit(user, occurrence) or responsible_user_id(occurrence) == user.id
+
+
+def can_delegate(user: User, occurrence: Occurrence) -> bool:
+    return heads_unit(user, occurrence) and occurrence.state in EDITABLE_STATES
+
+
+def can_verify(user: User) -> bool:
+    return user.is_authenticated and user.role in (Role.OFFICE, Role.ADMIN)
+
+
+def can_decide_accountability(user: User) -> bool:
+    return user.is_authenticated and user.role == Role.LEADER
+
+
+def visible_occurrences_clause(user: User) -> ColumnElement[bool] | None:
+    """SQL condition matching :func:`can_view_occurrence` (Task joined); None means all."""
+    if sees_everything(user):
+        return None
+    return personal_scope(user)

@@ -1,0 +1,335 @@
+"""The occurrence page (report, evidence, review, delegation, accountability) and the queues."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from tracker.audit.models import AuditEntry
+from tracker.dashboard.queries import month_bounds
+from tracker.db import LOCAL_TZ, utcnow
+from tracker.directives.models import Task
+from tracker.evidence import storage
+from tracker.evidence.models import Evidence, EvidenceKind
+from tracker.extensions import db
+from tracker.forms import ConfirmForm
+from tracker.org.models import Role, Unit, User
+from tracker.schedule.models import Occurrence, OccurrenceState
+from tracker.workflow import policies, services
+from tracker.workflow.forms import (
+    CAUSE_LABELS,
+    DECISION_LABELS,
+    DecisionForm,
+    DelegateForm,
+    ReportForm,
+    ReviewForm,
+    TaskDelegateForm,
+    people_choices,
+)
+from tracker.workflow.models import AccountabilityDecision, Cause, Decision, Explanation
+
+bp = Blueprint("workflow", __name__)
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Work in progress is internal."""
+
+
+def get_occurrence_or_404(occurrence_id: int) -> Occurrence:
+    occurrence = db.session.get(Occurrence, occurrence_id)
+    if occurrence is None:
+        abort(404)
+    if not policies.can_view_occurrence(current_user, occurrence):
+        abort(403)
+    return occurrence
+
+
+def render_occurrence(occurrence: Occurrence, report_form: ReportForm | None = None,
+                      review_form: ReviewForm | None = None, status: int = 200):
+    user = current_user
+    if report_form is None and policies.can_report(user, occurrence):
+        report_form = ReportForm(version=occurrence.version, report=occurrence.report,
+                                 reported_value=occurrence.reported_value)
+    if review_form is None and policies.can_verify(user):
+        review_form = ReviewForm(version=occurrence.version)
+    delegate_form = None
+    if policies.can_delegate(user, occurrence):
+        delegate_form = DelegateForm(version=occurrence.version,
+                                     person=str(occurrence.assignee_id or ""))
+        delegate_form.person.choices = people_choices(occurrence.unit_id,
+                                                      _("Nobody in particular"))
+    decision_form = None
+    if policies.can_decide_accountability(user) and (
+        services.is_overdue(occurrence) or occurrence.state == OccurrenceState.NOT_APPLICABLE
+    ):
+        decision_form = DecisionForm(person=str(occurrence.responsible.id)
+                                     if occurrence.responsible else "")
+        decision_form.person.choices = people_choices(occurrence.unit_id, "—")
+    evidence = db.session.scalars(
+        select(Evidence).where(Evidence.occurrence_id == occurrence.id)
+        .options(joinedload(Evidence.uploaded_by)).order_by(Evidence.id)
+    ).all()
+    explanations = db.session.scalars(
+        select(Explanation).where(Explanation.occurrence_id == occurrence.id)
+        .options(joinedload(Explanation.author)).order_by(Explanation.id)
+    ).all()
+    decisions = db.session.scalars(
+        select(AccountabilityDecision).where(AccountabilityDecision.occurrence_id == occurrence.id)
+        .options(joinedload(AccountabilityDecision.person),
+                 joinedload(AccountabilityDecision.decided_by))
+        .order_by(AccountabilityDecision.id)
+    ).all()
+    history = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.object_type == "Occurrence",
+                                 AuditEntry.object_id == occurrence.id)
+        .options(joinedload(AuditEntry.actor)).order_by(AuditEntry.id.desc())
+    ).all()
+    return render_template(
+        "workflow/occurrence.html", occurrence=occurrence, task=occurrence.task, now=utcnow(),
+        overdue=services.is_overdue(occurrence), report_form=report_form,
+        review_form=review_form, delegate_form=delegate_form, decision_form=decision_form,
+        evidence=evidence, explanations=explanations, decisions=decisions, history=history,
+        remove_form=ConfirmForm(), cause_labels=CAUSE_LABELS, decision_labels=DECISION_LABELS,
+    ), status
+
+
+@bp.route("/occurrences/<int:occurrence_id>")
+def occurrence(occurrence_id: int):
+    return render_occurrence(get_occurrence_or_404(occurrence_id))
+
+
+@bp.route("/occurrences/<int:occurrence_id>/report", methods=["POST"])
+def report(occurrence_id: int):
+    occurrence = get_occurrence_or_404(occurrence_id)
+    if not policies.can_report(current_user, occurrence):
+        abort(403)
+    form = ReportForm()
+    if not form.validate_on_submit():
+        return render_occurrence(occurrence, report_form=form, status=422)
+    stored: list[str] = []
+    try:
+        for upload in form.files.data or []:
+            if upload and upload.filename:
+                stored.append(services.add_file(current_user, occurrence, upload).sha256)
+        if form.link.data:
+            services.add_link(current_user, occurrence, form.link.data,
+                              form.link_description.data or "")
+        services.save_report(
+            current_user, occurrence, version=form.version.data, report=form.report.data or "",
+            reported_value=form.reported_value.data, submit=bool(form.submit.data),
+            cause=Cause(form.cause.data) if form.cause.data else None,
+            explanation=form.explanation.data or "",
+        )
+    except (services.WorkflowError, storage.EvidenceRejectedError) as problem:
+        db.session.rollback()
+        storage.discard_unreferenced(stored)
+        flash(str(problem), "danger")
+        db.session.refresh(occurrence)
+        return render_occurrence(occurrence, report_form=form, status=409 if isinstance(
+            problem, services.ConflictError) else 422)
+    if form.submit.data:
+        flash(_("Handed in. The Office will verify it."), "success")
+    else:
+        flash(_("Saved."), "success")
+    return redirect(url_for("workflow.occurrence", occurrence_id=occurrence.id))
+
+
+@bp.route("/occurrences/<int:occurrence_id>/review", methods=["POST"])
+def review(occurrence_id: int):
+    occurrence = get_occurrence_or_404(occurrence_id)
+    if not policies.can_verify(current_user):
+        abort(403)
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        return render_occurrence(occurrence, review_form=form, status=422)
+    try:
+        if form.approve.data:
+            services.verify(current_user, occurrence, form.version.data)
+            flash(_("Approved."), "success")
+        elif form.send_back.data:
+            services.return_work(current_user, occurrence, form.version.data, form.reason.data)
+            flash(_("Returned; the person responsible has been told."), "warning")
+        elif form.skip.data:
+            services.mark_not_required(current_user, occurrence, form.version.data,
+                                       form.reason.data)
+            flash(_("Marked as not required this period."), "info")
+    except services.WorkflowError as problem:
+        db.session.rollback()
+        flash(str(problem), "danger")
+        db.session.refresh(occurrence)
+        return render_occurrence(occurrence, review_form=form, status=409 if isinstance(
+            problem, services.ConflictError) else 422)
+    return redirect((request.form.get("back") == "queue" and url_for("workflow.queue"))
+                    or url_for("workflow.occurrence", occurrence_id=occurrence.id))
+
+
+@bp.route("/occurrences/<int:occurrence_id>/delegate", methods=["POST"])
+def delegate(occurrence_id: int):
+    occurrence = get_occurrence_or_404(occurrence_id)
+    if not policies.can_delegate(current_user, occurrence):
+        abort(403)
+    form = DelegateForm()
+    form.person.choices = people_choices(occurrence.unit_id, "—")
+    if form.validate_on_submit():
+        person = db.session.get(User, int(form.person.data)) if form.person.data else None
+        try:
+            services.delegate_occurrence(current_user, occurrence, person, form.version.data)
+        except services.WorkflowError as problem:
+            db.session.rollback()
+            flash(str(problem), "danger")
+        else:
+            flash(_("Assignment saved."), "success")
+    return redirect(url_for("workflow.occurrence", occurrence_id=occurrence.id))
+
+
+@bp.route("/tasks/<int:task_id>/delegate", methods=["POST"])
+def delegate_task(task_id: int):
+    task = db.session.get(Task, task_id)
+    if task is None:
+        abort(404)
+    if not (current_user.role == Role.UNIT_HEAD and current_user.unit_id == task.owner_unit_id):
+        abort(403)
+    form = TaskDelegateForm()
+    form.person.choices = people_choices(task.owner_unit_id, "—")
+    if form.validate_on_submit():
+        person = db.session.get(User, int(form.person.data)) if form.person.data else None
+        try:
+            services.delegate_task(current_user, task, person)
+        except services.WorkflowError as problem:
+            db.session.rollback()
+            flash(str(problem), "danger")
+        else:
+            flash(_("Assignment saved."), "success")
+    return redirect(url_for("directives.task_detail", task_id=task.id))
+
+
+@bp.route("/occurrences/<int:occurrence_id>/decision", methods=["POST"])
+def decision(occurrence_id: int):
+    occurrence = get_occurrence_or_404(occurrence_id)
+    if not policies.can_decide_accountability(current_user):
+        abort(403)
+    form = DecisionForm()
+    form.person.choices = people_choices(occurrence.unit_id, "—")
+    if not form.validate_on_submit():
+        return render_occurrence(occurrence, status=422)
+    person = db.session.get(User, int(form.person.data)) if form.person.data else None
+    services.decide(current_user, occurrence, Decision(form.decision.data), person,
+                    form.outcome.data)
+    flash(_("Decision recorded."), "success")
+    return redirect(url_for("workflow.occurrence", occurrence_id=occurrence.id))
+
+
+def get_evidence_or_404(evidence_id: int) -> Evidence:
+    evidence = db.session.get(Evidence, evidence_id)
+    if evidence is None:
+        abort(404)
+    if not policies.can_view_occurrence(current_user, evidence.occurrence):
+        abort(403)
+    return evidence
+
+
+@bp.route("/evidence/<int:evidence_id>/download")
+def download(evidence_id: int):
+    evidence = get_evidence_or_404(evidence_id)
+    if evidence.kind != EvidenceKind.FILE:
+        abort(404)
+    path = storage.path_for(evidence.sha256)
+    if not path.exists():
+        abort(404)
+    return send_file(path, mimetype=evidence.media_type, as_attachment=True,
+                     download_name=evidence.original_name, max_age=0)
+
+
+@bp.route("/evidence/<int:evidence_id>/remove", methods=["POST"])
+def remove_evidence(evidence_id: int):
+    evidence = get_evidence_or_404(evidence_id)
+    occurrence = evidence.occurrence
+    if not policies.can_report(current_user, occurrence):
+        abort(403)
+    if ConfirmForm().validate_on_submit():
+        services.remove_evidence(current_user, evidence)
+        flash(_("Evidence removed."), "info")
+    return redirect(url_for("workflow.occurrence", occurrence_id=occurrence.id))
+
+
+@bp.route("/verification")
+def queue():
+    """The Office's queue: everything handed in, oldest first."""
+    if not policies.can_verify(current_user):
+        abort(403)
+    query = (
+        select(Occurrence)
+        .where(Occurrence.state == OccurrenceState.SUBMITTED)
+        .options(joinedload(Occurrence.task).joinedload(Task.owner_unit),
+                 joinedload(Occurrence.task).joinedload(Task.assignee),
+                 joinedload(Occurrence.task).joinedload(Task.delegate),
+                 joinedload(Occurrence.assignee))
+        .order_by(Occurrence.submitted_at, Occurrence.id)
+    )
+    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("workflow/queue.html", page=page, now=utcnow())
+
+
+@bp.route("/accountability")
+def accountability():
+    """Late work with its explanations and the leaders' decisions, by unit, person and month."""
+    if current_user.role not in (Role.LEADER, Role.OFFICE, Role.ADMIN):
+        abort(403)
+    unit_code = request.args.get("unit", "")
+    person_id = request.args.get("person", type=int)
+    month = request.args.get("month", "")
+    query = (
+        select(Explanation)
+        .join(Explanation.occurrence)
+        .join(Occurrence.task)
+        .options(joinedload(Explanation.occurrence).joinedload(Occurrence.task)
+                 .joinedload(Task.owner_unit),
+                 joinedload(Explanation.author))
+        .order_by(Occurrence.due_at.desc(), Explanation.id.desc())
+    )
+    if unit_code:
+        query = query.join(Unit, Unit.id == Occurrence.unit_id).where(Unit.code == unit_code)
+    if person_id:
+        query = query.where(Explanation.author_id == person_id)
+    if len(month) == 7:
+        try:
+            first = date.fromisoformat(month + "-01")
+        except ValueError:
+            first = None
+        if first is not None:
+            start, end = month_bounds(first)
+            query = query.where(Occurrence.due_at >= start, Occurrence.due_at < end)
+    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    occurrence_ids = [item.occurrence_id for item in page.items]
+    decisions: dict[int, list[AccountabilityDecision]] = {}
+    if occurrence_ids:
+        for row in db.session.scalars(
+            select(AccountabilityDecision)
+            .where(AccountabilityDecision.occurrence_id.in_(occurrence_ids))
+            .options(joinedload(AccountabilityDecision.person))
+            .order_by(AccountabilityDecision.id)
+        ):
+            decisions.setdefault(row.occurrence_id, []).append(row)
+    units = db.session.scalars(select(Unit).where(Unit.is_active).order_by(Unit.name)).all()
+    return render_template(
+        "workflow/accountability.html", page=page, decisions=decisions, units=units,
+        unit_code=unit_code, person_id=person_id, month=month, cause_labels=CAUSE_LABELS,
+        decision_labels=DECISION_LABELS, local_tz=LOCAL_TZ,
+    )
