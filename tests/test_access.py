@@ -8,14 +8,19 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from tests import factories
 from tests.conftest import csrf_token, login
 from tracker.db import utcnow
-from tracker.directives.models import Frequency
+from tracker.directives.models import Comparator, Frequency, Indicator
+from tracker.evaluation import services as evaluations
 from tracker.evidence import storage
 from tracker.evidence.models import Evidence, EvidenceKind
 from tracker.extensions import db
+from tracker.indicators.models import IndicatorReading, ReadingSource
+from tracker.inspections import services as inspections
+from tracker.inspections.models import InspectionItem
 from tracker.schedule.models import Occurrence, OccurrenceState
 
 ROLES = ["admin", "leader", "office", "unit_head", "staff"]
@@ -57,12 +62,27 @@ def world(app):
                             original_name="ảnh hiện trường.png", media_type=stored.media_type,
                             size=stored.size, uploaded_by_id=users["unit_head"].id)
         db.session.add(evidence)
+        indicators = [Indicator(directive_id=task.directive_id, code=f"CT-{task.code}",
+                                name=f"Chỉ tiêu {task.code}", comparator=Comparator.AT_LEAST,
+                                target=80, owner_unit_id=task.owner_unit_id)
+                      for task in (task_a, task_b)]
+        db.session.add_all(indicators)
+        db.session.flush()
+        reading = IndicatorReading(indicator_id=indicators[0].id, period="2026-04", value=75,
+                                   source=ReadingSource.MANUAL, entered_by_id=users["unit_head"].id)
+        db.session.add(reading)
+        inspection = inspections.open_round(users["office"], date(2026, 1, 1))
+        round_item = db.session.scalars(select(InspectionItem).where(
+            InspectionItem.round_id == inspection.id)).first()
+        draft = evaluations.compute(users["office"], date(2026, 1, 1))
         db.session.commit()
         return {
             "task_a": task_a.id, "task_b": task_b.id, "task_d": task_d.id, "event_a": event_a.id,
             "directive": task_a.directive_id, "unit": task_a.owner_unit_id, "user": other.id,
             "occ_a": occ_a.id, "occ_b": occ_b.id, "occ_d": occ_d.id, "occ_s": occ_s.id,
-            "evidence": evidence.id,
+            "evidence": evidence.id, "round": inspection.id, "round_item": round_item.id,
+            "indicator_a": indicators[0].id, "indicator_b": indicators[1].id, "reading": reading.id,
+            "evaluation": draft.id, "row": draft.rows[0].id,
         }
 
 
@@ -103,6 +123,33 @@ def routes(world):
         "remove_evidence": ("POST", f"/evidence/{world['evidence']}/remove"),
         "verification": ("GET", "/verification"),
         "accountability": ("GET", "/accountability"),
+        "indicators": ("GET", "/indicators"),
+        "indicator": ("GET", f"/indicators/{world['indicator_a']}"),
+        "index_766": ("GET", "/indicators/index-766"),
+        "new_reading_own": ("GET", f"/indicators/{world['indicator_a']}/readings/new"),
+        "new_reading_other": ("GET", f"/indicators/{world['indicator_b']}/readings/new"),
+        "review_reading": ("POST", f"/indicators/readings/{world['reading']}/review"),
+        "pending_readings": ("GET", "/indicators/readings/pending"),
+        "import_readings": ("GET", "/indicators/import"),
+        "confirm_readings": ("POST", "/indicators/import/confirm"),
+        "inspections": ("GET", "/inspections/"),
+        "open_round": ("POST", "/inspections/open"),
+        "round": ("GET", f"/inspections/{world['round']}"),
+        "mark_item": ("POST", f"/inspections/{world['round']}/items/{world['round_item']}"),
+        "follow_up": ("POST",
+                      f"/inspections/{world['round']}/items/{world['round_item']}/follow-up"),
+        "complete_round": ("POST", f"/inspections/{world['round']}/complete"),
+        "reopen_round": ("POST", f"/inspections/{world['round']}/reopen"),
+        "publish_round": ("POST", f"/inspections/{world['round']}/publish"),
+        "minutes_docx": ("GET", f"/inspections/{world['round']}/minutes.docx"),
+        "criteria": ("GET", "/inspections/criteria"),
+        "evaluations": ("GET", "/evaluation/"),
+        "compute_evaluation": ("POST", "/evaluation/compute"),
+        "evaluation": ("GET", f"/evaluation/{world['evaluation']}"),
+        "evaluation_unit": ("GET", f"/evaluation/{world['evaluation']}/units/{world['row']}"),
+        "override_level": ("POST", f"/evaluation/{world['evaluation']}/rows/{world['row']}/level"),
+        "issue_evaluation": ("POST", f"/evaluation/{world['evaluation']}/issue"),
+        "evaluation_xlsx": ("GET", f"/evaluation/{world['evaluation']}/report.xlsx"),
     }
 
 
@@ -144,6 +191,32 @@ ALLOWED = {
     "remove_evidence": {"unit_head"},
     "verification": {"admin", "office"},
     "accountability": OVERSEERS,
+    "indicators": EVERYONE,
+    "indicator": EVERYONE,
+    "index_766": EVERYONE,
+    "new_reading_own": {"admin", "office", "unit_head"},
+    "new_reading_other": {"admin", "office"},
+    "review_reading": {"admin", "office"},
+    "pending_readings": {"admin", "office"},
+    "import_readings": {"admin", "office"},
+    "confirm_readings": {"admin", "office"},
+    "inspections": OVERSEERS,
+    "open_round": {"admin", "office"},
+    "round": OVERSEERS,
+    "mark_item": {"admin", "office"},
+    "follow_up": {"admin", "office"},
+    "complete_round": {"admin", "office"},
+    "reopen_round": {"admin", "office"},
+    "publish_round": {"admin", "office"},
+    "minutes_docx": OVERSEERS,
+    "criteria": {"admin", "office"},
+    "evaluations": OVERSEERS,
+    "compute_evaluation": {"admin", "office"},
+    "evaluation": OVERSEERS,
+    "evaluation_unit": OVERSEERS,
+    "override_level": {"leader"},
+    "issue_evaluation": {"leader"},
+    "evaluation_xlsx": OVERSEERS,
 }
 
 
@@ -180,6 +253,11 @@ def test_anonymous_is_sent_to_login(client, world, name):
     else:
         assert response.status_code == 302
         assert response.headers["Location"].startswith("/login")
+
+
+@pytest.mark.parametrize("url", ["/cong-khai/"])
+def test_public_pages_need_no_login(client, url):
+    assert client.get(url).status_code == 200
 
 
 def test_anonymous_home_goes_to_login(client):

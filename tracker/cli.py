@@ -8,16 +8,21 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from tracker.audit.services import verify_chain
 from tracker.db import LOCAL_TZ
+from tracker.demo import simulate as simulate_history
 from tracker.directives import seeding
 from tracker.directives import services as directive_services
+from tracker.evaluation import documents as evaluation_documents
+from tracker.evaluation import services as evaluation
 from tracker.extensions import db
+from tracker.indicators.cli import indicators_cli
 from tracker.notify.services import run_reminders
+from tracker.ops.cli import register_ops_commands
 from tracker.org import services as org
 from tracker.org.models import Role, Unit, UnitKind, User
 from tracker.schedule import agenda
@@ -32,6 +37,7 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 
 
 @click.command("seed")
+@with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def seed_command(path: Path) -> None:
     """Load a directive file (YAML): check all of it, then create or update by codes."""
@@ -109,8 +115,10 @@ def demo_accounts(units: list[Unit]) -> list[dict]:
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
-    """Create demo accounts (one per role, one head per unit) and print their logins."""
+    """Create demo accounts (one per role, one head per unit), simulate months of work
+    (marked as demo data) and print the logins."""
     real_accounts = db.session.scalar(
         select(func.count(User.id)).where(~User.is_demo, User.password_hash.is_not(None))
     )
@@ -128,6 +136,12 @@ def demo_command() -> None:
             user = org.create_user(None, password=DEMO_PASSWORD, is_demo=True, **account)
         rows.append(user)
     db.session.commit()
+    history = simulate_history()
+    db.session.commit()
+    if history.periods:
+        click.echo(_("Demo history: %(periods)d periods, %(rounds)d inspection rounds, "
+                     "%(rankings)d issued rankings.", periods=history.periods,
+                     rounds=history.rounds, rankings=history.rankings))
     click.echo(_("Demo accounts (password for all: %(password)s):", password=DEMO_PASSWORD))
     for user in rows:
         unit = user.unit.name if user.unit else ""
@@ -192,6 +206,7 @@ def calendar_working_day(day: date, reason: str) -> None:
 
 
 @click.command("agenda")
+@with_appcontext
 @click.option("--from", "start", type=DayParam(), required=True)
 @click.option("--to", "end", type=DayParam(), required=True)
 @click.option("--unit", "unit_code", default=None, help="Only this unit (its code).")
@@ -216,6 +231,7 @@ def agenda_command(start: date, end: date, unit_code: str | None, as_csv: bool) 
 
 
 @click.command("remind")
+@with_appcontext
 def remind_command() -> None:
     """Send today's digests and escalate overdue work (run once a day from a timer)."""
     report = run_reminders()
@@ -225,6 +241,39 @@ def remind_command() -> None:
                  digests=report.digests, first=report.escalations[1],
                  second=report.escalations[2], sent=report.emails_sent,
                  failed=report.emails_failed))
+
+
+@click.command("evaluate")
+@with_appcontext
+@click.option("--month", "month_text", required=True, help="YYYY-MM")
+@click.option("--issue", "issue_it", is_flag=True, help="Issue (freeze) the computed draft.")
+@click.option("--reason", default="", help="Why, when correcting an issued month.")
+@click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--docx", "docx_path", type=click.Path(dir_okay=False, path_type=Path))
+def evaluate_command(month_text, issue_it, reason, pdf_path, xlsx_path, docx_path) -> None:
+    """Compute the month's evaluation and ranking; optionally issue it and write the reports.
+
+    Without --issue, an already issued month is not recomputed: its frozen reports are written.
+    """
+    try:
+        first = evaluation.parse_month(month_text)
+        current = evaluation.latest_issued(first.strftime("%Y-%m"))
+        if issue_it or current is None or reason:
+            current = evaluation.compute(None, first, reason)
+            if issue_it:
+                evaluation.issue(None, current)
+    except evaluation.EvaluationError as problem:
+        raise click.ClickException(str(problem)) from None
+    db.session.commit()
+    for row in current.rows:
+        click.echo(f"{row.rank:>3}. {row.unit_name:<45} {row.total:6.2f}  {row.final_level}")
+    if pdf_path:
+        pdf_path.write_bytes(current.pdf or evaluation_documents.report_pdf(current))
+    if xlsx_path:
+        xlsx_path.write_bytes(evaluation_documents.report_xlsx(current))
+    if docx_path:
+        docx_path.write_bytes(evaluation_documents.report_docx(current))
 
 
 audit_cli = AppGroup("audit", help="Check the audit log.")
@@ -243,5 +292,6 @@ def audit_verify() -> None:
 
 def register_commands(app: Flask) -> None:
     for command in (seed_command, demo_command, users_cli, schedule_cli, calendar_cli,
-                    agenda_command, remind_command, audit_cli):
+                    agenda_command, remind_command, audit_cli, indicators_cli, evaluate_command):
         app.cli.add_command(command)
+    register_ops_commands(app)

@@ -40,6 +40,9 @@ DEFAULTS: dict[str, object] = {
     # Vice Chairman after M.
     "ESCALATE_TO_UNIT_HEAD_AFTER": 1,
     "ESCALATE_TO_SUPERVISOR_AFTER": 3,
+    # The dashboard warns when this few working days are left in a month with fewer than
+    # two inspection rounds signed off.
+    "INSPECTION_WARNING_WORKING_DAYS": 5,
     # E-mail (SMTP). No server: notices stay in the app only.
     "MAIL_SERVER": None,
     "MAIL_PORT": 25,
@@ -54,6 +57,24 @@ DEFAULTS: dict[str, object] = {
     "MIN_PASSWORD_LENGTH": 8,
     # werkzeug's default (scrypt); tests choose a cheaper method to stay quick.
     "PASSWORD_HASH_METHOD": "scrypt",
+    # Behind nginx: how many proxies' X-Forwarded-* headers to trust (0: none, nginx alone: 1).
+    "BEHIND_PROXY": 0,
+    # Secure cookies: None means "when the site is HTTPS" (PREFERRED_URL_SCHEME "https" or a
+    # SITE_URL starting with https://); True or False forces it.
+    "SESSION_COOKIE_SECURE": None,
+    "REMEMBER_COOKIE_SECURE": None,
+    # Strict-Transport-Security on HTTPS responses; 0 leaves it to the proxy.
+    "HSTS_SECONDS": 365 * 24 * 3600,
+    # Login attempts (Flask-Limiter syntax). memory:// counts per gunicorn worker; a shared
+    # store (redis://host:6379) makes the limits exact across workers.
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "LOGIN_RATE_LIMIT": "10 per minute",
+    "LOGIN_ADDRESS_RATE_LIMIT": "60 per minute",
+    # Folder of pg_dump and pg_restore for backups; None means the PATH, then the newest
+    # /usr/lib/postgresql/*/bin.
+    "PG_BIN_DIR": None,
 }
 
 # Secret keys that appear in tutorials and examples: production refuses them.

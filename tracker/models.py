@@ -2,7 +2,15 @@
 
 from tracker.audit.models import AuditEntry, AuditHead
 from tracker.directives.models import Directive, Indicator, Task, task_cooperating_units
+from tracker.evaluation.models import Evaluation, EvaluationRow
 from tracker.evidence.models import Evidence
+from tracker.indicators.models import IndicatorReading
+from tracker.inspections.models import (
+    ChecklistCriterion,
+    InspectionItem,
+    InspectionRound,
+    round_units,
+)
 from tracker.notify.models import DigestLog, Escalation, Notification
 from tracker.org.models import Unit, User
 from tracker.schedule.models import CalendarDay, Occurrence
@@ -13,16 +21,23 @@ __all__ = [
     "AuditEntry",
     "AuditHead",
     "CalendarDay",
+    "ChecklistCriterion",
     "DigestLog",
     "Directive",
     "Escalation",
+    "Evaluation",
+    "EvaluationRow",
     "Evidence",
     "Explanation",
     "Indicator",
+    "IndicatorReading",
+    "InspectionItem",
+    "InspectionRound",
     "Notification",
     "Occurrence",
     "Task",
     "Unit",
     "User",
+    "round_units",
     "task_cooperating_units",
 ]

@@ -13,6 +13,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from tracker import security
 from tracker.db import LOCAL_TZ
 from tracker.extensions import babel, csrf, db, login_manager, migrate
 
@@ -38,6 +39,20 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         cursor.close()
 
 
+@event.listens_for(Engine, "begin")
+def _sqlite_write_requests_lock_first(connection) -> None:
+    """On SQLite, a request that may write takes the write lock with its first statement.
+
+    pysqlite opens the transaction only at the first INSERT/UPDATE/DELETE, so whatever the
+    request read before (the audit chain's last hash, a row's state) was read outside it, and
+    two requests could act on the same reading. BEGIN IMMEDIATE queues such requests one after
+    the other (waiting up to busy_timeout); GET requests still read in parallel (WAL).
+    """
+    if (connection.dialect.name == "sqlite" and has_request_context()
+            and request.method not in ("GET", "HEAD", "OPTIONS")):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def register_extensions(app: Flask) -> None:
     import tracker.models  # noqa: F401  (every table on the metadata before migrate sees it)
 
@@ -48,6 +63,7 @@ def register_extensions(app: Flask) -> None:
         app, locale_selector=select_locale, timezone_selector=lambda: "Asia/Ho_Chi_Minh"
     )
     login_manager.init_app(app)
+    security.init_app(app)  # Flask-Limiter, ProxyFix, Secure cookies
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to continue.")
     login_manager.login_message_category = "warning"
@@ -63,15 +79,22 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from tracker.auth.views import bp as auth_bp
     from tracker.directives.views import bp as directives_bp
+    from tracker.evaluation.views import bp as evaluation_bp
+    from tracker.indicators.views import bp as indicators_bp
+    from tracker.inspections.views import bp as inspections_bp
     from tracker.main.views import bp as main_bp
     from tracker.notify.views import bp as notify_bp
     from tracker.org.views import bp as org_bp
+    from tracker.public.views import bp as public_bp
     from tracker.schedule.views import bp as schedule_bp
     from tracker.workflow.views import bp as workflow_bp
 
     for blueprint in (main_bp, auth_bp, org_bp, directives_bp, notify_bp, schedule_bp,
-                      workflow_bp):
+                      workflow_bp, inspections_bp, public_bp, indicators_bp, evaluation_bp):
         app.register_blueprint(blueprint)
+    from tracker.ops.views import bp as ops_bp
+
+    app.register_blueprint(ops_bp)
 
 
 def register_request_hooks(app: Flask) -> None:
@@ -181,7 +204,8 @@ def register_template_helpers(app: Flask) -> None:
         from tracker.notify.views import unread_count
 
         return {
-            "unread_notices": unread_count(current_user) if current_user.is_authenticated else 0,
+            "unread_notices": unread_count(current_user)
+            if has_request_context() and current_user.is_authenticated else 0,
             "labels": labels,
             "languages": app.config["LANGUAGES"],
             "current_locale": select_locale(),

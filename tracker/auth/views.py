@@ -1,7 +1,5 @@
 """Log in and out, change one's own password, switch language."""
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     current_app,
@@ -18,21 +16,26 @@ from flask_login import current_user, login_required, login_user, logout_user
 from tracker.auth.forms import ChangePasswordForm, LoginForm
 from tracker.forms import ConfirmForm
 from tracker.org import services
+from tracker.security import limit_login_attempts
 from tracker.web import safe_referrer
 
 bp = Blueprint("auth", __name__)
 
 
 def safe_next(target: str | None) -> str:
-    """Follow ``next`` only to a path on this site; anything else goes home."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
-            return target
+    """Follow ``next`` only to a path on this site; anything else goes home.
+
+    A path has exactly one leading slash: browsers read "//host", "///host" and "/\\host" as
+    another site, after dropping tabs and newlines ("/\\n/host"), so those are refused too.
+    """
+    if (target and target.startswith("/") and not target.startswith("//")
+            and "\\" not in target and target.isprintable()):
+        return target
     return url_for("main.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limit_login_attempts
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))

@@ -12,6 +12,8 @@ from tracker.dashboard import queries
 from tracker.db import LOCAL_TZ, utcnow
 from tracker.directives.models import Directive
 from tracker.extensions import db
+from tracker.indicators.queries import dashboard_tiles
+from tracker.inspections.services import inspection_warning
 from tracker.org.models import Role, Unit, User
 from tracker.org.policies import sees_everything
 from tracker.schedule.status import Category
@@ -60,6 +62,8 @@ def overview(now: datetime):
         chart=chart,
         directives=directives,
         counts=counts,
+        indicator_tiles=dashboard_tiles(now),
+        inspection_warning=inspection_warning(now),
     )
 
 

@@ -8,7 +8,15 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from tracker.labels import ROLE_LABELS, UNIT_KIND_LABELS
 from tracker.org import services
@@ -41,7 +49,7 @@ class UnitForm(FlaskForm):
 
     def validate_code(self, field):
         if services.unit_code_taken(field.data, exclude_id=self.unit_id):
-            raise ValueError(_l("Another unit already uses this code."))
+            raise ValidationError(_l("Another unit already uses this code."))
 
     def changes(self) -> dict:
         return {
@@ -77,11 +85,12 @@ class UserForm(FlaskForm):
 
     def validate_username(self, field):
         if services.username_taken(field.data, exclude_id=self.user_id):
-            raise ValueError(_l("This username is taken."))
+            raise ValidationError(_l("This username is taken."))
 
     def validate_unit_id(self, field):
-        if Role(self.role.data) in (Role.UNIT_HEAD, Role.STAFF) and field.data is None:
-            raise ValueError(_l("A head of unit or an officer must belong to a unit."))
+        # WTForms 3 turns only ValidationError into a message; role may be missing or forged.
+        if self.role.data in (Role.UNIT_HEAD.value, Role.STAFF.value) and field.data is None:
+            raise ValidationError(_l("A head of unit or an officer must belong to a unit."))
 
     def changes(self) -> dict:
         return {

@@ -12,6 +12,7 @@ from tracker.audit.services import changed, record, snapshot
 from tracker.db import utcnow
 from tracker.extensions import db
 from tracker.org.models import Role, Unit, UnitKind, User
+from tracker.security import is_common_password
 
 
 class PasswordRejectedError(ValueError):
@@ -28,6 +29,10 @@ def check_password_policy(password: str, username: str) -> None:
         raise PasswordRejectedError(_("The password must not be only digits."))
     if password.lower() == username.lower():
         raise PasswordRejectedError(_("The password must not be the same as the username."))
+    if is_common_password(password):
+        raise PasswordRejectedError(
+            _("This password is among the first that attackers try; choose another.")
+        )
 
 
 def username_taken(username: str, exclude_id: int | None = None) -> bool:

@@ -56,6 +56,8 @@ class Occurrence(db.Model):
     verified_at: Mapped[datetime | None]
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     return_reason: Mapped[str] = mapped_column(Text, default="")
+    # How often the Office sent this period back: quality counts it even once put right.
+    times_returned: Mapped[int] = mapped_column(default=0, server_default="0")
     # Why the Office allowed this period to be skipped (state NOT_APPLICABLE).
     skip_reason: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(String(300), default="")

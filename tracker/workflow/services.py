@@ -20,6 +20,7 @@ from tracker.directives.models import Task
 from tracker.evidence import storage
 from tracker.evidence.models import Evidence, EvidenceKind
 from tracker.extensions import db
+from tracker.indicators.services import reading_from_occurrence
 from tracker.notify.mail import send_mail
 from tracker.notify.services import notify
 from tracker.org.models import Role, User
@@ -175,6 +176,7 @@ def verify(actor: User, occurrence: Occurrence, version: int | None) -> Occurren
     occurrence.verified_at = utcnow()
     occurrence.verified_by_id = actor.id
     _flush()
+    reading_from_occurrence(occurrence, actor)
     _log(actor, "occurrence.verify", occurrence, before)
     return occurrence
 
@@ -192,6 +194,7 @@ def return_work(actor: User, occurrence: Occurrence, version: int | None,
     before = snapshot(occurrence, STATE_FIELDS)
     occurrence.state = OccurrenceState.RETURNED
     occurrence.return_reason = reason.strip()
+    occurrence.times_returned += 1
     _flush()
     _log(actor, "occurrence.return", occurrence, before)
     _tell_responsible(occurrence, _("Returned: %(code)s – %(title)s",

@@ -164,11 +164,12 @@ def review(occurrence_id: int):
             services.verify(current_user, occurrence, form.version.data)
             flash(_("Approved."), "success")
         elif form.send_back.data:
-            services.return_work(current_user, occurrence, form.version.data, form.reason.data)
+            services.return_work(current_user, occurrence, form.version.data,
+                                 form.reason.data or "")
             flash(_("Returned; the person responsible has been told."), "warning")
         elif form.skip.data:
             services.mark_not_required(current_user, occurrence, form.version.data,
-                                       form.reason.data)
+                                       form.reason.data or "")
             flash(_("Marked as not required this period."), "info")
     except services.WorkflowError as problem:
         db.session.rollback()

@@ -1,0 +1,203 @@
+"""Monthly evaluation: counting by the database, drafts, issuing, freezing, reports."""
+
+import io
+from datetime import date, datetime, timedelta
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from tests import factories
+from tests.conftest import csrf_token, login
+from tracker.db import LOCAL_TZ
+from tracker.evaluation import documents, services
+from tracker.evaluation.models import Evaluation, EvaluationStatus
+from tracker.extensions import db
+from tracker.org.models import UnitKind, User
+from tracker.schedule.models import Occurrence, OccurrenceState
+
+OCTOBER = date(2026, 10, 1)
+NOW = datetime(2026, 11, 20, 9, tzinfo=LOCAL_TZ)
+
+
+def add(task, due: datetime, state=OccurrenceState.OPEN, submitted_delta=None, returned=0):
+    occurrence = Occurrence(task_id=task.id, unit_id=task.owner_unit_id,
+                            period_start=due.date(), period_end=due.date(), due_at=due,
+                            state=state, times_returned=returned,
+                            submitted_at=due + submitted_delta if submitted_delta else None)
+    db.session.add(occurrence)
+    return occurrence
+
+
+@pytest.fixture
+def october(app):
+    with app.app_context():
+        factories.unit("LD", kind=UnitKind.LEADERSHIP, is_ranked=False)
+        factories.user(role="leader", unit_code="LD", username="lanhdao")
+        factories.user(role="office", unit_code="VP", username="vanphong")
+        good = factories.task("PKT", code="PKT-1")
+        weak = factories.task("PVHXH", code="PVHXH-1", parent=good.directive)
+        chief = factories.task("LD", code="LD-1", parent=good.directive)
+        day = datetime(2026, 10, 5, 17, tzinfo=LOCAL_TZ)
+        hour = timedelta(hours=1)
+        for offset in range(4):
+            add(good, day + timedelta(days=offset), OccurrenceState.VERIFIED, -hour)
+        add(weak, day, OccurrenceState.VERIFIED, -hour, returned=1)
+        add(weak, day + timedelta(days=1), OccurrenceState.VERIFIED, 5 * hour)
+        add(weak, day + timedelta(days=2))
+        add(weak, day + timedelta(days=3), OccurrenceState.NOT_APPLICABLE)
+        add(chief, day)
+        # Month boundaries in Hà Nội time: 23:30 on 31/10 is October, 00:10 on 01/11 is not.
+        add(good, datetime(2026, 10, 31, 23, 30, tzinfo=LOCAL_TZ), OccurrenceState.VERIFIED, -hour)
+        add(good, datetime(2026, 11, 1, 0, 10, tzinfo=LOCAL_TZ))
+        db.session.commit()
+
+
+def user(name):
+    return db.session.scalar(select(User).where(User.username == name))
+
+
+def test_gather_counts_the_month_in_local_time(ctx, october):
+    months = services.gather(OCTOBER, NOW)
+    pkt, pvhxh = factories.unit("PKT"), factories.unit("PVHXH")
+    assert months[pkt.id].due == 5
+    assert months[pkt.id].on_time == 5
+    weak = months[pvhxh.id]
+    assert (weak.due, weak.on_time, weak.late, weak.overdue_open, weak.returned) == (3, 1, 1, 1, 1)
+    assert factories.unit("LD").id not in months  # the leadership is not ranked
+
+
+def test_draft_ranks_units_and_names_who_lost_points(ctx, october):
+    draft = services.compute(user("vanphong"), OCTOBER, now=NOW)
+    rows = draft.rows
+    # VP had nothing due: nothing missed, full marks, after PKT on the tie-break.
+    assert [row.unit.code for row in rows] == ["PKT", "VP", "PVHXH"]
+    assert rows[0].total == 100
+    weak = rows[2]
+    # quantity 30*2/3=20, quality 20*(1-2/3)=6.67, progress 20*(1+0.75)/3=11.67, general 30
+    assert weak.points["quantity"] == 20
+    assert weak.points["quality"] == 6.67
+    assert weak.points["progress"] == 11.67
+    assert weak.total == pytest.approx(68.34)
+    assert weak.level == "done"
+    reasons = sorted(tuple(item["reasons"]) for item in weak.details)
+    assert reasons == [("late",), ("overdue",), ("returned",)]
+
+
+def test_issue_freezes_scores_and_pdf(ctx, october):
+    draft = services.compute(user("vanphong"), OCTOBER, now=NOW)
+    issued = services.issue(user("lanhdao"), draft, "15")
+    pdf, digest = issued.pdf, issued.pdf_sha256
+    assert issued.status == EvaluationStatus.ISSUED
+    import hashlib
+
+    assert hashlib.sha256(pdf).hexdigest() == digest
+    totals = [row.total for row in issued.rows]
+    # The data changes afterwards: the issued version does not.
+    for occurrence in db.session.scalars(select(Occurrence)):
+        occurrence.state = OccurrenceState.OPEN
+    db.session.flush()
+    with pytest.raises(services.EvaluationError):
+        services.compute(user("vanphong"), OCTOBER, now=NOW)  # no reason given
+    correction = services.compute(user("vanphong"), OCTOBER, "Số liệu bị nhập sai", now=NOW)
+    assert correction.version == 2
+    db.session.refresh(issued)
+    assert [row.total for row in issued.rows] == totals
+    assert issued.pdf == pdf
+    services.issue(user("lanhdao"), correction)
+    db.session.refresh(issued)
+    assert issued.status == EvaluationStatus.SUPERSEDED
+    assert issued.pdf == pdf  # the earlier version stays downloadable, byte for byte
+
+
+def test_only_a_leader_issues_and_overrides_with_a_reason(ctx, october):
+    draft = services.compute(user("vanphong"), OCTOBER, now=NOW)
+    with pytest.raises(PermissionError):
+        services.issue(user("vanphong"), draft)
+    row = draft.rows[0]
+    with pytest.raises(services.EvaluationError):
+        services.override_level(user("lanhdao"), row, services.scoring.Level.GOOD, " ")
+    services.override_level(user("lanhdao"), row, services.scoring.Level.GOOD,
+                            "Giữ tỷ lệ xuất sắc theo quy định")
+    assert (row.level, row.final_level) == ("excellent", "good")
+
+
+def test_reports_have_the_official_form(ctx, october):
+    draft = services.compute(user("vanphong"), OCTOBER, now=NOW)
+    issued = services.issue(user("lanhdao"), draft, "15")
+    reader = PdfReader(io.BytesIO(issued.pdf))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    for expected in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                     "BÁO CÁO", "tháng 10/2026", "Số: 15/BC-VP", "Nơi nhận",
+                     "Hoàn thành nhiệm vụ", "Hoàn thành xuất sắc nhiệm vụ"):
+        assert expected in text, expected
+    fonts = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            fonts.add(str(font.get_object()["/BaseFont"]).split("+", 1)[-1])
+    assert fonts and all(name.startswith("Tracker-Liberation-Serif") for name in fonts), fonts
+    workbook = load_workbook(io.BytesIO(documents.report_xlsx(issued)))
+    assert workbook["Xep hang"]["C2"].value == "Đơn vị PKT"
+    document = Document(io.BytesIO(documents.report_docx(issued)))
+    assert "BÁO CÁO" in "\n".join(p.text for p in document.paragraphs)
+    assert documents.report_csv(issued).splitlines()[0].startswith("rank,unit_code")
+
+
+def test_public_page_shows_issued_rankings_only(client, app, october):
+    with app.app_context():
+        draft = services.compute(user("vanphong"), OCTOBER, now=NOW)
+        db.session.commit()
+        draft_id = draft.id
+    assert client.get(f"/cong-khai/xep-loai/{draft_id}").status_code == 404
+    with app.app_context():
+        services.issue(user("lanhdao"), db.session.get(Evaluation, draft_id))
+        db.session.commit()
+    page = client.get(f"/cong-khai/xep-loai/{draft_id}")
+    assert page.status_code == 200
+    assert "Đơn vị PKT" in page.get_data(as_text=True)
+    assert f"/cong-khai/xep-loai/{draft_id}" in client.get("/cong-khai/").get_data(as_text=True)
+
+
+def test_office_computes_leader_issues_through_the_pages(client, app, october):
+    login(client, "vanphong")
+    response = client.post("/evaluation/compute", data={
+        "csrf_token": csrf_token(client, "/evaluation/"), "month": "2026-10"})
+    assert response.status_code == 302
+    with app.app_context():
+        evaluation_id = db.session.scalar(select(Evaluation.id))
+    page = f"/evaluation/{evaluation_id}"
+    assert "Đơn vị PVHXH" in client.get(page).get_data(as_text=True)
+    refused = client.post(f"{page}/issue", data={"csrf_token": csrf_token(client, page)})
+    assert refused.status_code == 403
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    login(client, "lanhdao")
+    client.post(f"{page}/issue", data={"csrf_token": csrf_token(client, page), "number": "3"})
+    with app.app_context():
+        assert db.session.get(Evaluation, evaluation_id).status == EvaluationStatus.ISSUED
+    download = client.get(f"{page}/report.pdf")
+    assert download.data.startswith(b"%PDF")
+
+
+def test_demo_then_evaluate_october_writes_the_three_reports(app, runner, tmp_path):
+    result = runner.invoke(args=["seed", "seeds/directive_tasks.yaml"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    files = {kind: tmp_path / f"r.{kind}" for kind in ("pdf", "xlsx", "docx")}
+    result = runner.invoke(args=["evaluate", "--month", "2026-10", "--pdf", str(files["pdf"]),
+                                 "--xlsx", str(files["xlsx"]), "--docx", str(files["docx"])])
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(str(files["pdf"]))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert "Nơi nhận" in text
+    assert "10/2026" in text
+    assert "Hoàn thành" in text
+    assert load_workbook(files["xlsx"]).sheetnames == ["Xep hang", "Chi tiet"]
+    assert Document(str(files["docx"])).paragraphs
+    verify = runner.invoke(args=["audit", "verify"])
+    assert verify.exit_code == 0, verify.output

@@ -1,0 +1,177 @@
+"""The monthly evaluation report: PDF (official layout), DOCX to edit, XLSX and CSV.
+
+Official documents are written in Vietnamese whatever the interface language.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+from flask import current_app
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from sqlalchemy import func, select
+
+from tracker.charts import percent_bars
+from tracker.db import LOCAL_TZ, utcnow
+from tracker.evaluation.models import Evaluation, EvaluationRow
+from tracker.extensions import db
+from tracker.org.models import User
+from tracker.reports.docx import OfficialDocument
+from tracker.reports.pdf import render_pdf
+
+LEVEL_TEXT = {
+    "excellent": "Hoàn thành xuất sắc nhiệm vụ",
+    "good": "Hoàn thành tốt nhiệm vụ",
+    "done": "Hoàn thành nhiệm vụ",
+    "not_done": "Không hoàn thành nhiệm vụ",
+}
+REASON_TEXT = {"late": "hoàn thành quá hạn", "overdue": "quá hạn chưa hoàn thành",
+               "returned": "bị trả lại", "unverified": "chưa được xác nhận"}
+STATE_TEXT = {"open": "Chưa thực hiện", "in_progress": "Đang thực hiện",
+              "submitted": "Chờ xác nhận", "returned": "Trả lại", "verified": "Đã xác nhận",
+              "not_applicable": "Không thực hiện"}
+# A unit's page in the PDF and DOCX lists this many periods; the XLSX lists them all.
+DETAIL_LIMIT = 15
+RECIPIENTS = ["Chủ tịch, các PCT UBND xã", "Các cơ quan, đơn vị thuộc UBND xã",
+              "Cổng thông tin điện tử xã", "Lưu: VT, VP"]
+
+
+def local_time(value: str | None) -> datetime | None:
+    """An ISO timestamp from the stored details, in Hà Nội time."""
+    return datetime.fromisoformat(value).astimezone(LOCAL_TZ) if value else None
+
+
+def month_text(evaluation: Evaluation) -> str:
+    year, month = evaluation.month.split("-")
+    return f"{month}/{year}"
+
+
+def signer() -> tuple[str, str]:
+    """Who signs: configured, else the account titled Chánh Văn phòng."""
+    config = current_app.config
+    title = config.get("REPORT_SIGNER_TITLE") or "Chánh Văn phòng"
+    name = config.get("REPORT_SIGNER_NAME")
+    if not name:
+        name = db.session.scalar(
+            select(User.full_name).where(func.lower(User.title) == title.lower()).limit(1)) or ""
+    return title, name
+
+
+def context(evaluation: Evaluation) -> dict:
+    rows: list[EvaluationRow] = list(evaluation.rows)
+    counts = dict.fromkeys(LEVEL_TEXT, 0)
+    for row in rows:
+        counts[row.final_level] += 1
+    issued = (evaluation.issued_at or utcnow()).astimezone(LOCAL_TZ).date()
+    title, name = signer()
+    config = current_app.config
+    return {
+        "evaluation": evaluation,
+        "rows": rows,
+        "counts": counts,
+        "levels": LEVEL_TEXT,
+        "reasons": REASON_TEXT,
+        "states": STATE_TEXT,
+        "month": month_text(evaluation),
+        "chart": percent_bars("Tổng điểm", [(row.unit_name, row.total) for row in rows]),
+        "agency_parent": config["AGENCY_PARENT"],
+        "agency_name": config["AGENCY_NAME"],
+        "place": config["AGENCY_PLACE"],
+        "issued": issued,
+        "number": f"{evaluation.number or '      '}/BC-VP",
+        "recipients": RECIPIENTS,
+        "detail_limit": DETAIL_LIMIT,
+        "signer_title": title,
+        "signer_name": name,
+        "draft": evaluation.issued_at is None,
+        "local": local_time,
+    }
+
+
+def report_pdf(evaluation: Evaluation) -> bytes:
+    return render_pdf("evaluation.html", **context(evaluation))
+
+
+def report_docx(evaluation: Evaluation) -> bytes:
+    data = context(evaluation)
+    document = OfficialDocument()
+    document.header(data["agency_parent"], data["agency_name"], data["number"], data["place"],
+                    data["issued"])
+    document.title("Báo cáo", "Kết quả đánh giá, xếp loại thực hiện nhiệm vụ tháng "
+                   f"{data['month']}")
+    if evaluation.version > 1:
+        document.paragraph(f"(Bản điều chỉnh lần {evaluation.version - 1}: {evaluation.reason})")
+    document.heading("I. TỔNG HỢP KẾT QUẢ XẾP LOẠI")
+    for key, text in LEVEL_TEXT.items():
+        document.paragraph(f"- {text}: {data['counts'][key]} đơn vị.")
+    document.heading("II. BẢNG XẾP HẠNG")
+    document.table(["Hạng", "Đơn vị", "Kết quả nhiệm vụ", "Tiêu chí chung", "Tổng điểm",
+                    "Xếp loại"],
+                   [(row.rank, row.unit_name, f"{row.points['task_results']:.2f}",
+                     f"{row.points['general']:.2f}", f"{row.total:.2f}",
+                     LEVEL_TEXT[row.final_level]) for row in data["rows"]])
+    document.heading("III. VIỆC CHẬM, QUÁ HẠN CỦA TỪNG ĐƠN VỊ")
+    for row in data["rows"]:
+        document.paragraph(f"{row.rank}. {row.unit_name}: {row.total:.2f} điểm.")
+        if row.details:
+            document.table(
+                ["Nhiệm vụ", "Hạn", "Người chịu trách nhiệm", "Lý do trừ điểm"],
+                [(f"{item['task_code']} {item['task_title']}",
+                  f"{data['local'](item['due_at']):%d/%m/%Y}",
+                  item["responsible"] or "Thủ trưởng đơn vị",
+                  ", ".join(REASON_TEXT[r] for r in item["reasons"]))
+                 for item in row.details[:DETAIL_LIMIT]])
+            if len(row.details) > DETAIL_LIMIT:
+                document.paragraph(f"… và {len(row.details) - DETAIL_LIMIT} việc khác (xem "
+                                   "danh sách đầy đủ trong tệp Excel kèm theo).")
+    document.closing(RECIPIENTS, data["signer_title"], data["signer_name"])
+    return document.to_bytes()
+
+
+def report_xlsx(evaluation: Evaluation) -> bytes:
+    data = context(evaluation)
+    workbook = Workbook()
+    ranking = workbook.active
+    ranking.title = "Xep hang"
+    head = ["Hạng", "Mã đơn vị", "Đơn vị", "Số lượng", "Chất lượng", "Tiến độ",
+            "Kết quả nhiệm vụ", "Kiểm tra", "Kỷ luật, kỷ cương", "Chỉ tiêu", "Tiêu chí chung",
+            "Tổng điểm", "Xếp loại (tính)", "Xếp loại", "Lý do điều chỉnh"]
+    ranking.append(head)
+    for row in data["rows"]:
+        points = row.points
+        ranking.append([row.rank, row.unit.code, row.unit_name, points["quantity"],
+                        points["quality"], points["progress"], points["task_results"],
+                        points["inspection"], points["discipline"], points["indicators"],
+                        points["general"], row.total, LEVEL_TEXT[row.level],
+                        LEVEL_TEXT[row.final_level], row.override_reason])
+    details = workbook.create_sheet("Chi tiet")
+    details.append(["Đơn vị", "Mã nhiệm vụ", "Nhiệm vụ", "Hạn", "Nộp lúc", "Trạng thái",
+                    "Người chịu trách nhiệm", "Lý do trừ điểm"])
+    for row in data["rows"]:
+        for item in row.details:
+            submitted = data["local"](item["submitted_at"])
+            details.append([row.unit_name, item["task_code"], item["task_title"],
+                            data["local"](item["due_at"]).strftime("%d/%m/%Y %H:%M"),
+                            submitted.strftime("%d/%m/%Y %H:%M") if submitted else "",
+                            STATE_TEXT[item["state"]], item["responsible"],
+                            ", ".join(REASON_TEXT[r] for r in item["reasons"])])
+    for sheet in (ranking, details):
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def report_csv(evaluation: Evaluation) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["rank", "unit_code", "unit_name", "task_results", "general", "total",
+                     "level", "final_level"])
+    for row in evaluation.rows:
+        writer.writerow([row.rank, row.unit.code, row.unit_name, row.points["task_results"],
+                         row.points["general"], row.total, row.level, row.final_level])
+    return buffer.getvalue()

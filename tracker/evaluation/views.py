@@ -1,0 +1,187 @@
+"""The monthly evaluation: drafts by the Office, approval by a leader, frozen issued versions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from tracker.charts import percent_bars
+from tracker.db import LOCAL_TZ, utcnow
+from tracker.evaluation import documents, services
+from tracker.evaluation.forms import (
+    LEVEL_LABELS,
+    REASON_LABELS,
+    STATE_LABELS,
+    STATUS_LABELS,
+    ComputeForm,
+    IssueForm,
+    OverrideForm,
+)
+from tracker.evaluation.models import Evaluation, EvaluationRow, EvaluationStatus
+from tracker.evaluation.scoring import Level
+from tracker.extensions import db
+from tracker.org.models import Role
+
+bp = Blueprint("evaluation", __name__, url_prefix="/evaluation")
+READERS = (Role.ADMIN, Role.LEADER, Role.OFFICE)
+
+
+@bp.before_request
+@login_required
+def require_reader():
+    if current_user.role not in READERS:
+        abort(403)
+
+
+def get_evaluation_or_404(evaluation_id: int) -> Evaluation:
+    evaluation = db.session.get(Evaluation, evaluation_id)
+    if evaluation is None:
+        abort(404)
+    return evaluation
+
+
+@bp.route("/")
+def index():
+    versions = db.session.scalars(
+        select(Evaluation).order_by(Evaluation.month.desc(), Evaluation.version.desc()).limit(60)
+    ).all()
+    form = None
+    if current_user.role in (Role.OFFICE, Role.ADMIN):
+        last_month = utcnow().astimezone(LOCAL_TZ).date().replace(day=1) - timedelta(days=1)
+        form = ComputeForm(month=last_month.strftime("%Y-%m"))
+    return render_template("evaluation/index.html", versions=versions, form=form,
+                           status_names=STATUS_LABELS)
+
+
+@bp.route("/compute", methods=["POST"])
+def compute():
+    if current_user.role not in (Role.OFFICE, Role.ADMIN):
+        abort(403)
+    form = ComputeForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "danger")
+        return redirect(url_for("evaluation.index"))
+    try:
+        draft = services.compute(current_user, services.parse_month(form.month.data),
+                                 form.reason.data or "")
+    except services.EvaluationError as problem:
+        db.session.rollback()
+        flash(str(problem), "danger")
+        return redirect(url_for("evaluation.index"))
+    flash(_("Draft computed."), "success")
+    return redirect(url_for("evaluation.detail", evaluation_id=draft.id))
+
+
+@bp.route("/<int:evaluation_id>")
+def detail(evaluation_id: int):
+    evaluation = get_evaluation_or_404(evaluation_id)
+    rows = db.session.scalars(
+        select(EvaluationRow).where(EvaluationRow.evaluation_id == evaluation.id)
+        .options(joinedload(EvaluationRow.unit)).order_by(EvaluationRow.position)).all()
+    leader = current_user.role == Role.LEADER and not evaluation.is_frozen
+    counts = dict.fromkeys((level.value for level in Level), 0)
+    for row in rows:
+        counts[row.final_level] += 1
+    return render_template(
+        "evaluation/detail.html", evaluation=evaluation, rows=rows, counts=counts,
+        status_names=STATUS_LABELS,
+        levels=LEVEL_LABELS, issue_form=IssueForm() if leader else None,
+        override_form=OverrideForm() if leader else None,
+        recompute_form=ComputeForm(month=evaluation.month)
+        if current_user.role in (Role.OFFICE, Role.ADMIN) else None,
+        chart=percent_bars(_("Total score"), [(r.unit_name, r.total) for r in rows]),
+    )
+
+
+@bp.route("/<int:evaluation_id>/units/<int:row_id>")
+def unit(evaluation_id: int, row_id: int):
+    evaluation = get_evaluation_or_404(evaluation_id)
+    row = db.session.get(EvaluationRow, row_id)
+    if row is None or row.evaluation_id != evaluation.id:
+        abort(404)
+    return render_template("evaluation/unit.html", evaluation=evaluation, row=row,
+                           levels=LEVEL_LABELS, reasons=REASON_LABELS, states=STATE_LABELS,
+                           local=documents.local_time)
+
+
+@bp.route("/<int:evaluation_id>/rows/<int:row_id>/level", methods=["POST"])
+def override(evaluation_id: int, row_id: int):
+    if current_user.role != Role.LEADER:
+        abort(403)
+    evaluation = get_evaluation_or_404(evaluation_id)
+    row = db.session.get(EvaluationRow, row_id)
+    if row is None or row.evaluation_id != evaluation.id:
+        abort(404)
+    form = OverrideForm()
+    if form.validate_on_submit():
+        try:
+            services.override_level(current_user, row, Level(form.level.data), form.reason.data)
+        except services.EvaluationError as problem:
+            db.session.rollback()
+            flash(str(problem), "danger")
+        else:
+            flash(_("Level changed."), "success")
+    else:
+        flash(_("Give the reason for changing the level."), "danger")
+    return redirect(url_for("evaluation.detail", evaluation_id=evaluation_id))
+
+
+@bp.route("/<int:evaluation_id>/issue", methods=["POST"])
+def issue(evaluation_id: int):
+    if current_user.role != Role.LEADER:
+        abort(403)
+    evaluation = get_evaluation_or_404(evaluation_id)
+    form = IssueForm()
+    if form.validate_on_submit():
+        try:
+            services.issue(current_user, evaluation, form.number.data or "")
+        except services.EvaluationError as problem:
+            db.session.rollback()
+            flash(str(problem), "danger")
+        else:
+            flash(_("Issued. The ranking is frozen and published."), "success")
+    return redirect(url_for("evaluation.detail", evaluation_id=evaluation_id))
+
+
+def attachment(data: bytes | str, mimetype: str, name: str) -> Response:
+    return Response(data, mimetype=mimetype,
+                    headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+@bp.route("/<int:evaluation_id>/report.pdf")
+def report_pdf(evaluation_id: int):
+    evaluation = get_evaluation_or_404(evaluation_id)
+    data = evaluation.pdf if evaluation.status != EvaluationStatus.DRAFT else \
+        documents.report_pdf(evaluation)
+    return attachment(data, "application/pdf",
+                      f"xep-loai-{evaluation.month}-v{evaluation.version}.pdf")
+
+
+@bp.route("/<int:evaluation_id>/report.docx")
+def report_docx(evaluation_id: int):
+    evaluation = get_evaluation_or_404(evaluation_id)
+    return attachment(documents.report_docx(evaluation),
+                      "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                      f"xep-loai-{evaluation.month}-v{evaluation.version}.docx")
+
+
+@bp.route("/<int:evaluation_id>/report.xlsx")
+def report_xlsx(evaluation_id: int):
+    evaluation = get_evaluation_or_404(evaluation_id)
+    return attachment(documents.report_xlsx(evaluation),
+                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                      f"xep-loai-{evaluation.month}-v{evaluation.version}.xlsx")
+
+
+@bp.route("/<int:evaluation_id>/report.csv")
+def report_csv(evaluation_id: int):
+    evaluation = get_evaluation_or_404(evaluation_id)
+    return attachment(documents.report_csv(evaluation), "text/csv; charset=utf-8",
+                      f"xep-loai-{evaluation.month}-v{evaluation.version}.csv")

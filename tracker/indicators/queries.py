@@ -1,0 +1,167 @@
+"""Read indicators with their counted figures, in a fixed number of queries whatever the data.
+
+The figure of a month is the latest verified reading of that month (by verification time,
+then by entry): older readings stay on record and are shown as history, never counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload
+
+from tracker.directives.models import Directive, Indicator
+from tracker.extensions import db
+from tracker.indicators import periods
+from tracker.indicators.charts import LineChart, line_chart
+from tracker.indicators.evaluate import Check, Evaluation, Status, Target, check, evaluate
+from tracker.indicators.models import IndicatorReading, ReadingState
+
+Figures = dict[str, float]  # month -> counted figure
+
+
+def counted_figures(indicator_ids: Iterable[int] | Select, up_to: str | None = None
+                    ) -> dict[int, Figures]:
+    """Indicator id -> {month: counted figure}, for many indicators in one query."""
+    ids = indicator_ids if isinstance(indicator_ids, Select) else list(indicator_ids)
+    newest_first = func.row_number().over(
+        partition_by=(IndicatorReading.indicator_id, IndicatorReading.period),
+        order_by=(IndicatorReading.verified_at.desc(), IndicatorReading.id.desc()),
+    )
+    conditions = [IndicatorReading.state == ReadingState.VERIFIED,
+                  IndicatorReading.indicator_id.in_(ids)]
+    if up_to is not None:
+        conditions.append(IndicatorReading.period <= up_to)
+    ranked = (
+        select(IndicatorReading.indicator_id, IndicatorReading.period, IndicatorReading.value,
+               newest_first.label("newness"))
+        .where(*conditions)
+        .subquery()
+    )
+    figures: dict[int, Figures] = {}
+    rows = db.session.execute(
+        select(ranked.c.indicator_id, ranked.c.period, ranked.c.value)
+        .where(ranked.c.newness == 1)
+        .order_by(ranked.c.indicator_id, ranked.c.period)
+    )
+    for indicator_id, period, value in rows:
+        figures.setdefault(indicator_id, {})[period] = value
+    return figures
+
+
+def indicators_query() -> Select:
+    """Every indicator, newest directive first, in the directive's order."""
+    return (
+        select(Indicator)
+        .join(Indicator.directive)
+        .options(joinedload(Indicator.owner_unit), joinedload(Indicator.directive))
+        .order_by(Directive.starts_on.desc(), Directive.id.desc(), Indicator.position,
+                  Indicator.id)
+    )
+
+
+@dataclass(frozen=True)
+class Summary:
+    """An indicator, its target and its standing: one row of a list, one dashboard tile."""
+
+    indicator: Indicator
+    target: Target
+    figures: Figures
+    evaluation: Evaluation
+    sparkline: LineChart
+
+
+def summarise(indicators: list[Indicator], figures: dict[int, Figures], as_of: str
+              ) -> list[Summary]:
+    summaries = []
+    for indicator in indicators:
+        target = Target.of_indicator(indicator)
+        mine = figures.get(indicator.id, {})
+        evaluation = evaluate(target, mine, as_of)
+        recent = [month for month in sorted(mine) if month <= as_of
+                  and month not in target.baseline_months][-12:]
+        sparkline = line_chart(indicator.name, recent, [mine[m] for m in recent], target,
+                               baseline=evaluation.baseline, small=True)
+        summaries.append(Summary(indicator, target, mine, evaluation, sparkline))
+    return summaries
+
+
+def all_summaries(as_of: str, limit: int | None = None) -> list[Summary]:
+    """Every indicator (or the first ``limit``) with its standing: two queries."""
+    query = indicators_query()
+    if limit is not None:
+        query = query.limit(limit)
+    indicators = list(db.session.scalars(query).unique())
+    ids = select(Indicator.id).where(Indicator.id.in_([i.id for i in indicators]))
+    return summarise(indicators, counted_figures(ids, up_to=as_of), as_of)
+
+
+def pending_count() -> int:
+    return db.session.scalar(
+        select(func.count(IndicatorReading.id))
+        .where(IndicatorReading.state == ReadingState.SUBMITTED)
+    )
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    """One indicator of a unit for one month, as the monthly evaluation reads it.
+
+    ``month`` holds that month's own figure against the target (None when no verified
+    figure): this is what a monthly score should count. ``standing`` is the indicator's
+    standing at the end of the month, deadline and milestone included.
+    """
+
+    indicator_id: int
+    code: str
+    name: str
+    period: str
+    value: float | None
+    month: Check
+    standing: Evaluation
+
+    @property
+    def status(self) -> Status:
+        return self.month.status
+
+    @property
+    def achievement(self) -> float | None:
+        """0..1 of the target reached by the month's figure; None without a figure."""
+        return self.month.achievement
+
+
+def unit_indicator_results(unit_id: int, month: str | date) -> list[IndicatorResult]:
+    """The indicators a unit owns, each against its target for ``month`` ("YYYY-MM").
+
+    For the monthly evaluation: only verified figures count; two queries however many
+    indicators and readings there are. A date stands for its month.
+    """
+    if isinstance(month, date):
+        month = periods.month_of(month)
+    indicators = list(db.session.scalars(
+        select(Indicator).where(Indicator.owner_unit_id == unit_id)
+        .order_by(Indicator.directive_id, Indicator.position, Indicator.id)
+    ))
+    figures = counted_figures(
+        select(Indicator.id).where(Indicator.owner_unit_id == unit_id), up_to=month
+    )
+    results = []
+    for indicator in indicators:
+        target = Target.of_indicator(indicator)
+        mine = figures.get(indicator.id, {})
+        standing = evaluate(target, mine, month)
+        own = check(target, mine.get(month), standing.baseline)
+        results.append(IndicatorResult(indicator.id, indicator.code, indicator.name, month,
+                                       mine.get(month), own, standing))
+    return results
+
+
+DASHBOARD_TILES = 24
+
+
+def dashboard_tiles(now: datetime) -> list[Summary]:
+    """The leaders' tiles: the newest directives' indicators first, two queries."""
+    return all_summaries(periods.month_of(now), limit=DASHBOARD_TILES)

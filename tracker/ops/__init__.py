@@ -1,0 +1,1 @@
+"""Running the application in production: health check, backup and restore."""
