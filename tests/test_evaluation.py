@@ -1,5 +1,6 @@
 """Monthly evaluation: counting by the database, drafts, issuing, freezing, reports."""
 
+import hashlib
 import io
 from datetime import date, datetime, timedelta
 
@@ -91,8 +92,6 @@ def test_issue_freezes_scores_and_pdf(ctx, october):
     issued = services.issue(user("lanhdao"), draft, "15")
     pdf, digest = issued.pdf, issued.pdf_sha256
     assert issued.status == EvaluationStatus.ISSUED
-    import hashlib
-
     assert hashlib.sha256(pdf).hexdigest() == digest
     totals = [row.total for row in issued.rows]
     # The data changes afterwards: the issued version does not.
@@ -137,7 +136,8 @@ def test_reports_have_the_official_form(ctx, october):
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
             fonts.add(str(font.get_object()["/BaseFont"]).split("+", 1)[-1])
-    assert fonts and all(name.startswith("Tracker-Liberation-Serif") for name in fonts), fonts
+    assert fonts
+    assert all(name.startswith("Tracker-Liberation-Serif") for name in fonts), fonts
     workbook = load_workbook(io.BytesIO(documents.report_xlsx(issued)))
     assert workbook["Xep hang"]["C2"].value == "Đơn vị PKT"
     document = Document(io.BytesIO(documents.report_docx(issued)))
@@ -201,3 +201,32 @@ def test_demo_then_evaluate_october_writes_the_three_reports(app, runner, tmp_pa
     assert Document(str(files["docx"])).paragraphs
     verify = runner.invoke(args=["audit", "verify"])
     assert verify.exit_code == 0, verify.output
+
+
+def test_indicators_count_where_the_rules_say_so(app, october, tmp_path):
+    from pathlib import Path
+
+    from tracker.directives.models import Comparator, Indicator
+    from tracker.indicators.services import enter_reading
+
+    rules = Path("tracker/evaluation/scoring.toml").read_text()
+    rules = rules.replace("inspection = 20", "inspection = 15").replace("indicators = 0",
+                                                                       "indicators = 5")
+    (tmp_path / "scoring.toml").write_text(rules)
+    app.config["EVALUATION_CONFIG"] = str(tmp_path / "scoring.toml")
+    with app.app_context():
+        pkt, pvhxh = factories.unit("PKT"), factories.unit("PVHXH")
+        directive = factories.directive("CT-2026")
+        for unit, value in ((pkt, 85), (pvhxh, 70)):
+            indicator = Indicator(directive_id=directive.id, code=f"ONLINE-{unit.code}",
+                                  name="Tỷ lệ hồ sơ trực tuyến toàn trình",
+                                  comparator=Comparator.AT_LEAST, target=80,
+                                  unit_of_measure="%", owner_unit_id=unit.id)
+            db.session.add(indicator)
+            db.session.flush()
+            enter_reading(user("vanphong"), indicator, period="2026-10", value=value)
+        draft = services.compute(user("vanphong"), OCTOBER, now=NOW)
+        points = {row.unit.code: row.points["indicators"] for row in draft.rows}
+        assert points["PKT"] == 5
+        assert points["PVHXH"] == 0
+        assert points["VP"] == 5  # no indicator of its own: nothing missed

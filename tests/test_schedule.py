@@ -268,3 +268,22 @@ def test_deadline_shift_is_configurable(ctx, app):
     task = make_task(Frequency.MONTHLY, {"day": "last"}, start=date(2026, 5, 1),
                      end=date(2026, 5, 31))
     assert local_due_dates(task) == [date(2026, 6, 1)]  # 31/05/2026 is a Sunday
+
+
+def test_a_period_something_points_at_is_never_removed(ctx):
+    from tracker.notify.models import Notification
+
+    today = utcnow().astimezone(LOCAL_TZ).date()
+    task = make_task(Frequency.DAILY, {"time": "17:00"}, start=today,
+                     end=today + timedelta(days=60))
+    day = future_weekday(4)
+    occurrence = db.session.scalar(select(Occurrence).where(
+        Occurrence.task_id == task.id, Occurrence.period_start == day))
+    if occurrence is None:  # that Friday happens to be a holiday: nothing to protect
+        return
+    person = factories.user(role="staff", unit_code="PKT")
+    db.session.add(Notification(user_id=person.id, occurrence_id=occurrence.id, kind="digest",
+                                title="Sắp đến hạn"))
+    db.session.flush()
+    set_calendar_day(None, day, DayKind.DAY_OFF, "Nghỉ đột xuất")
+    assert db.session.get(Occurrence, occurrence.id) is not None

@@ -291,7 +291,8 @@ def test_a_common_password_is_refused_when_changing_it(client, make_user, app):
 def test_huge_ids_in_addresses_are_not_found(client, make_user):
     make_user("admin", "VP", username="quantri")
     login(client, "quantri")
-    for url in ("/occurrences/99999999999999999999999", "/tasks/9223372036854775808"):
+    for url in ("/occurrences/99999999999999999999999", "/tasks/9223372036854775808",
+                "/occurrences/2147483648"):
         assert client.get(url).status_code == 404
 
 
@@ -500,7 +501,8 @@ def test_fuzz_post_form(app, fuzz_world, rule):
         response.close()
         assert response.status_code < 500, (rule.rule, role, token_kind)
         if before is not None:
-            assert response.status_code == 400, (rule.rule, role, token_kind)
+            # 400: refused for the token; 404: an id past any row matched no route at all.
+            assert response.status_code in (400, 404), (rule.rule, role, token_kind)
             with app.app_context():
                 assert state_checksum(upload_folder) == before, (rule.rule, role, token_kind)
 

@@ -43,6 +43,11 @@ DEFAULTS: dict[str, object] = {
     # The dashboard warns when this few working days are left in a month with fewer than
     # two inspection rounds signed off.
     "INSPECTION_WARNING_WORKING_DAYS": 5,
+    # The monthly evaluation's rules; None means tracker/evaluation/scoring.toml.
+    "EVALUATION_CONFIG": None,
+    # Who signs the monthly report; no name: the account whose title is the signer's title.
+    "REPORT_SIGNER_TITLE": "Chánh Văn phòng",
+    "REPORT_SIGNER_NAME": None,
     # E-mail (SMTP). No server: notices stay in the app only.
     "MAIL_SERVER": None,
     "MAIL_PORT": 25,

@@ -65,6 +65,18 @@ AUDIT_ACTION_LABELS = {
     "task.deactivate": _l("deactivated the task"),
     "task.delegate": _l("assigned the task"),
     "schedule.sync": _l("planned the periods"),
+    "indicator.reading_enter": _l("entered a figure"),
+    "indicator.reading_verify": _l("verified a figure"),
+    "indicator.reading_return": _l("returned a figure"),
+    "indicator.reading_from_period": _l("recorded the figure of a period"),
+    "indicator.import": _l("imported figures"),
+    "inspection.open": _l("opened the round"),
+    "inspection.mark": _l("marked an item"),
+    "inspection.follow_up": _l("created a follow-up task"),
+    "inspection.complete": _l("signed off the round"),
+    "inspection.reopen": _l("reopened the round"),
+    "inspection.publish": _l("published the round"),
+    "demo.simulate": _l("simulated (demo data)"),
 }
 
 

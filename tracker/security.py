@@ -93,11 +93,12 @@ def configure_proxy(app: Flask) -> None:
 
 
 class BoundedIntegerConverter(IntegerConverter):
-    """``<int:…>`` up to 2**63 - 1: a larger number names no row, and SQLite cannot bind it
-    (an OverflowError, hence a 500, for /occurrences/99999999999999999999)."""
+    """``<int:…>`` up to 2**31 - 1, the largest id an INTEGER key holds: a larger number names
+    no row, and the databases refuse to compare it (SQLite: OverflowError past 2**63;
+    PostgreSQL: "integer out of range"), which would be a 500 instead of a 404."""
 
     def __init__(self, url_map, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", 2**63 - 1)
+        kwargs.setdefault("max", 2**31 - 1)
         super().__init__(url_map, *args, **kwargs)
 
 

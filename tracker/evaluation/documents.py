@@ -1,5 +1,8 @@
 """The monthly evaluation report: PDF (official layout), DOCX to edit, XLSX and CSV.
 
+The document libraries are imported when a report is made, not at start-up: each web worker
+stays lighter, and most requests never make one.
+
 Official documents are written in Vietnamese whatever the interface language.
 """
 
@@ -10,8 +13,6 @@ import io
 from datetime import datetime
 
 from flask import current_app
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy import func, select
 
 from tracker.charts import percent_bars
@@ -19,7 +20,6 @@ from tracker.db import LOCAL_TZ, utcnow
 from tracker.evaluation.models import Evaluation, EvaluationRow
 from tracker.extensions import db
 from tracker.org.models import User
-from tracker.reports.docx import OfficialDocument
 from tracker.reports.pdf import render_pdf
 
 LEVEL_TEXT = {
@@ -96,6 +96,8 @@ def report_pdf(evaluation: Evaluation) -> bytes:
 
 
 def report_docx(evaluation: Evaluation) -> bytes:
+    from tracker.reports.docx import OfficialDocument  # loaded on demand: see reports.pdf
+
     data = context(evaluation)
     document = OfficialDocument()
     document.header(data["agency_parent"], data["agency_name"], data["number"], data["place"],
@@ -132,6 +134,9 @@ def report_docx(evaluation: Evaluation) -> bytes:
 
 
 def report_xlsx(evaluation: Evaluation) -> bytes:
+    from openpyxl import Workbook  # loaded on demand, as WeasyPrint is (see reports.pdf)
+    from openpyxl.styles import Font
+
     data = context(evaluation)
     workbook = Workbook()
     ranking = workbook.active

@@ -25,6 +25,8 @@ from tracker.evaluation import scoring
 from tracker.evaluation.documents import report_pdf
 from tracker.evaluation.models import Evaluation, EvaluationRow, EvaluationStatus
 from tracker.extensions import db
+from tracker.indicators.evaluate import Status as IndicatorStatus
+from tracker.indicators.queries import unit_indicator_results
 from tracker.inspections.models import InspectionItem, InspectionRound, ItemResult, RoundState
 from tracker.org.models import Role, Unit, User
 from tracker.schedule.models import Occurrence, OccurrenceState
@@ -102,6 +104,13 @@ def gather(first: date, now: datetime | None = None) -> dict[int, scoring.UnitMo
         .group_by(Occurrence.unit_id, AccountabilityDecision.decision))
     for unit_id, decision, count in decisions:
         counts[unit_id].setdefault("decisions", {})[decision.value] = count
+    if rules()["general"].get("indicators", 0):
+        # Only when the rules give indicators a weight: two queries per ranked unit.
+        for unit_id in db.session.scalars(unit_ids):
+            results = unit_indicator_results(unit_id, first)
+            counts[unit_id]["indicators_total"] = len(results)
+            counts[unit_id]["indicators_met"] = sum(
+                1 for result in results if result.status == IndicatorStatus.MET)
     return {unit_id: scoring.UnitMonth(**values) for unit_id, values in counts.items()}
 
 

@@ -15,7 +15,6 @@ from tracker.directives.models import Task
 from tracker.extensions import db
 from tracker.inspections import services
 from tracker.inspections.models import InspectionItem, InspectionRound, ItemResult
-from tracker.reports.docx import OfficialDocument
 from tracker.reports.pdf import render_pdf
 
 RECIPIENTS = ["Chủ tịch, các PCT UBND xã", "Các đơn vị được kiểm tra", "Lưu: VT"]
@@ -56,6 +55,8 @@ def minutes_pdf(inspection: InspectionRound) -> bytes:
 
 
 def minutes_docx(inspection: InspectionRound) -> bytes:
+    from tracker.reports.docx import OfficialDocument  # loaded on demand: see reports.pdf
+
     context = minutes_context(inspection)
     document = OfficialDocument()
     document.header(context["agency_parent"], context["agency_name"], context["number"],

@@ -138,6 +138,24 @@ def _untouched_future(occurrence: Occurrence, now: datetime) -> bool:
     )
 
 
+def referenced(occurrence_ids: list[int]) -> set[int]:
+    """The occurrences something points at (evidence, a notice, an inspection item…).
+
+    Such a period has been acted on, so re-planning keeps it. Every table with a foreign key
+    to occurrences is asked, so a new one is covered without changing this function.
+    """
+    if not occurrence_ids:
+        return set()
+    found: set[int] = set()
+    for table in db.metadata.sorted_tables:
+        for key in table.foreign_keys:
+            if key.column.table.name == "occurrences" and table.name != "occurrences":
+                column = key.parent
+                found.update(db.session.scalars(
+                    select(column).where(column.in_(occurrence_ids)).distinct()))
+    return found
+
+
 def sync_task(task: Task, calendar: WorkCalendar, until: date | None = None) -> SyncResult:
     """Bring the task's stored occurrences in line with its plan; idempotent."""
     result = SyncResult()
@@ -169,8 +187,11 @@ def sync_task(task: Task, calendar: WorkCalendar, until: date | None = None) -> 
             occurrence.period_end = plan.period_end
             occurrence.unit_id = task.owner_unit_id
             result.moved += 1
-    for key, occurrence in existing.items():
-        if key not in wanted and _untouched_future(occurrence, now):
+    doomed = [occ for key, occ in existing.items()
+              if key not in wanted and _untouched_future(occ, now)]
+    kept = referenced([occ.id for occ in doomed])
+    for occurrence in doomed:
+        if occurrence.id not in kept:
             db.session.delete(occurrence)
             result.removed += 1
     db.session.flush()
