@@ -20,6 +20,7 @@ from tracker.db import LOCAL_TZ, utcnow
 from tracker.directives.models import Task
 from tracker.evaluation import services as evaluation
 from tracker.extensions import db
+from tracker.indicators.services import reading_from_occurrence
 from tracker.inspections import services as inspections
 from tracker.inspections.models import InspectionItem, ItemResult
 from tracker.org.models import Role, User
@@ -106,6 +107,9 @@ def simulate(now: datetime | None = None) -> DemoReport:
             occurrence.skip_reason = f"{MARK} Trùng lịch nghỉ đột xuất theo chỉ đạo."
         else:
             occurrence.state, occurrence.report = OccurrenceState.IN_PROGRESS, ""
+        if occurrence.state == OccurrenceState.VERIFIED and occurrence.reported_value is not None:
+            db.session.flush()
+            reading_from_occurrence(occurrence, office)  # the figure lands on its indicator
         record(None, "demo.simulate", occurrence, after={"state": occurrence.state.value},
                summary=f"{MARK} {occurrence.task.code}")
         report.periods += 1
