@@ -105,8 +105,10 @@ def simulate(now: datetime | None = None) -> DemoReport:
         elif roll < 0.97:
             occurrence.state = OccurrenceState.NOT_APPLICABLE
             occurrence.skip_reason = f"{MARK} Trùng lịch nghỉ đột xuất theo chỉ đạo."
-        else:
+        elif recent:
             occurrence.state, occurrence.report = OccurrenceState.IN_PROGRESS, ""
+        else:
+            _verify(occurrence, office, occurrence.due_at - timedelta(hours=2))
         if occurrence.state == OccurrenceState.VERIFIED and occurrence.reported_value is not None:
             db.session.flush()
             reading_from_occurrence(occurrence, office)  # the figure lands on its indicator
