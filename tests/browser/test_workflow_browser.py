@@ -48,6 +48,8 @@ def log_in(page: Page, server: LiveServer, username: str) -> None:
 def log_out(page: Page) -> None:
     page.locator(".navbar-toggler").click()
     page.get_by_role("button", name="Đăng xuất").click()
+    # The click returns before the logout has answered: wait for the login page.
+    expect(page.locator("input[name=password]")).to_be_visible()
 
 
 def test_hand_in_with_evidence_then_office_approves(live_server: LiveServer, page: Page):

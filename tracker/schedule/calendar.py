@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, timedelta
+from functools import lru_cache
 
 import holidays
 from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.schedule.models import CalendarDay, DayKind
+
+
+@lru_cache(maxsize=32)
+def public_holidays(years: tuple[int, ...]) -> holidays.HolidayBase:
+    """Vietnam's holidays for ``years``: fixed by law, so built once per process and reused.
+
+    ``expand=False`` keeps the shared object read-only (web workers run threads); callers ask
+    for every year they look at.
+    """
+    return holidays.country_holidays("VN", years=list(years), language="vi", expand=False)
 
 
 class WorkCalendar:
@@ -20,7 +31,7 @@ class WorkCalendar:
     """
 
     def __init__(self, years: range | list[int], overrides: dict[date, bool] | None = None):
-        self.public = holidays.country_holidays("VN", years=list(years), language="vi")
+        self.public = public_holidays(tuple(years))
         self.overrides = overrides or {}
 
     @classmethod
