@@ -101,3 +101,16 @@ def test_query_counts_do_not_grow_with_data(app, small):
         db.engine.dispose()
     assert all(count > 0 for count in small.values())
     assert big == small
+
+
+def test_dashboard_shows_the_units_furthest_behind_first(app):
+    app.config["DASHBOARD_UNIT_LIMIT"] = 2
+    build(app, units=4, tasks_per_unit=1, periods=6)
+    client = app.test_client()
+    login(client, "admin")
+    html = client.get("/").get_data(as_text=True)
+    shown = [code for code in ("DV0", "DV1", "DV2", "DV3") if f"unit={code}" in html]
+    assert len(shown) == 2
+    assert "all=1" in html
+    everything = client.get("/?all=1").get_data(as_text=True)
+    assert all(f"unit={code}" in everything for code in ("DV0", "DV1", "DV2", "DV3"))

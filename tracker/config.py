@@ -33,6 +33,8 @@ DEFAULTS: dict[str, object] = {
     "DEFAULT_DUE_TIME": "17:00",
     "WARNING_WINDOW_HOURS": 24,
     "PAGE_SIZE": 50,
+    # The dashboard's unit table shows this many units (furthest behind first) unless asked.
+    "DASHBOARD_UNIT_LIMIT": 30,
     # A deadline on a non-working day moves to the "previous" (or "next") working day.
     "NON_WORKING_DUE_SHIFT": "previous",
     "PLANNING_HORIZON_DAYS": 400,

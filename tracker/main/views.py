@@ -2,7 +2,7 @@
 
 from datetime import datetime, time, timedelta
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -36,6 +36,15 @@ def home():
 
 def overview(now: datetime):
     rows = queries.unit_table(now)
+    # Many units: those furthest behind first, and only as many as a leader reads at a glance.
+    limit = current_app.config["DASHBOARD_UNIT_LIMIT"]
+    hidden = 0
+    if len(rows) > limit:
+        rows.sort(key=lambda row: (row.on_time_rate is None, row.on_time_rate or 0,
+                                   row.unit.name))
+        if not request.args.get("all"):
+            hidden = len(rows) - limit
+            rows = rows[:limit]
     directives = db.session.scalars(
         select(Directive).order_by(Directive.starts_on.desc()).limit(5)
     ).all()
@@ -60,6 +69,7 @@ def overview(now: datetime):
         overdue=queries.overdue(now),
         due_soon=queries.due_soon(now),
         chart=chart,
+        hidden_units=hidden,
         directives=directives,
         counts=counts,
         indicator_tiles=dashboard_tiles(now),
