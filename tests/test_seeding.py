@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from tests import factories
 from tracker.audit.models import AuditEntry
+from tracker.directives.applying import apply_directive
 from tracker.directives.models import (
     Comparator,
     Directive,
@@ -21,7 +22,6 @@ from tracker.directives.models import (
 from tracker.directives.seeding import (
     DirectiveFileError,
     Problem,
-    apply_directive,
     load_file,
     parse_directive,
     parse_directive_bytes,

@@ -1,15 +1,14 @@
 """Load a directive file (seeds/directive_tasks.yaml) into units, people, indicators and tasks.
 
-Two steps, so a broken file changes nothing: :func:`parse_directive` checks the whole file and
-lists every problem with its line; :func:`apply_directive` then upserts by codes, writing an
-audit entry for each row it creates or changes, and only flushes (the caller commits).
+Two steps, so a broken file changes nothing: :func:`parse_directive` (here) checks the whole
+file and lists every problem with its line; :func:`tracker.directives.applying.apply_directive`
+then upserts by codes.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,10 +16,8 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import select
 
-from tracker.audit.services import changed, record, snapshot
-from tracker.directives.models import Comparator, Directive, Frequency, Indicator, Task
+from tracker.directives.models import Comparator, Frequency
 from tracker.directives.schema import (
     DEFAULT_TIME,
     RULE_EXAMPLES,
@@ -40,16 +37,11 @@ from tracker.directives.schema import (
     parse_date,
     read_yaml,
 )
-from tracker.extensions import db
-from tracker.org.models import Role, Unit, UnitKind, User
 
 __all__ = [
     "DirectiveFileError",
     "DirectiveSpec",
-    "KindCounts",
     "Problem",
-    "SeedSummary",
-    "apply_directive",
     "load_file",
     "parse_directive",
     "parse_directive_bytes",
@@ -390,283 +382,3 @@ def _dated(
             ),
         )
     return task.model_copy(update={"start": start, "end": end, "due": rule})
-
-
-# Applying a checked file ------------------------------------------------------------------------
-
-KINDS = ("unit", "person", "directive", "indicator", "task")
-# The audit log names people by their table: they are user accounts.
-ACTION_PREFIX = {"person": "user"}
-
-
-@dataclass
-class KindCounts:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    deactivated: int = 0
-
-
-@dataclass
-class SeedSummary:
-    """What loading a file did, per kind of row, for the command line and the import page."""
-
-    directive: Directive
-    counts: dict[str, KindCounts]
-    # Indicators the file no longer lists. They are kept (readings may refer to them).
-    stale_indicators: list[str]
-
-    @property
-    def total_created(self) -> int:
-        return sum(counts.created for counts in self.counts.values())
-
-    @property
-    def total_updated(self) -> int:
-        return sum(counts.updated for counts in self.counts.values())
-
-    @property
-    def total_unchanged(self) -> int:
-        return sum(counts.unchanged for counts in self.counts.values())
-
-    @property
-    def total_deactivated(self) -> int:
-        return sum(counts.deactivated for counts in self.counts.values())
-
-
-def apply_directive(spec: DirectiveSpec, actor: User | None) -> SeedSummary:
-    """Create or update everything the file describes, matched by codes; flush, never commit.
-
-    Loading the same file again changes nothing and logs nothing. Tasks the file no longer
-    lists are deactivated, never deleted: their occurrences are history.
-    """
-    counts = {kind: KindCounts() for kind in KINDS}
-    units = _apply_units(spec, actor, counts)
-    people = _apply_people(spec, units, actor, counts)
-    directive = _apply_directive_row(spec, actor, counts)
-    indicators = _apply_indicators(spec, directive, units, actor, counts)
-    _apply_tasks(spec, directive, units, people, indicators, actor, counts)
-    db.session.flush()
-    listed = {item.code for item in spec.indicators}
-    stale = sorted(code for code in indicators if code not in listed)
-    return SeedSummary(directive, counts, stale)
-
-
-def _create(
-    obj: Any,
-    kind: str,
-    label: str,
-    actor: User | None,
-    counts: dict[str, KindCounts],
-    extra: dict[str, Any] | None = None,
-) -> None:
-    db.session.add(obj)
-    db.session.flush()
-    action = f"{ACTION_PREFIX.get(kind, kind)}.create"
-    record(actor, action, obj, after={**snapshot(obj), **(extra or {})}, summary=label)
-    counts[kind].created += 1
-
-
-def _update(
-    obj: Any,
-    kind: str,
-    label: str,
-    values: dict[str, Any],
-    actor: User | None,
-    counts: dict[str, KindCounts],
-    extra: tuple[dict, dict] = ({}, {}),
-) -> None:
-    """Set the values that differ; log the difference, or count the row as unchanged."""
-    before = snapshot(obj, values)
-    for name, value in values.items():
-        if getattr(obj, name) != value:
-            setattr(obj, name, value)
-    old, new = changed(before, snapshot(obj, values))
-    old, new = {**old, **extra[0]}, {**new, **extra[1]}
-    if not new:
-        counts[kind].unchanged += 1
-        return
-    action = f"{ACTION_PREFIX.get(kind, kind)}.update"
-    record(actor, action, obj, before=old, after=new, summary=label)
-    counts[kind].updated += 1
-
-
-def _apply_units(
-    spec: DirectiveSpec, actor: User | None, counts: dict[str, KindCounts]
-) -> dict[str, Unit]:
-    codes = [item.code for item in spec.units]
-    units = {u.code: u for u in db.session.scalars(select(Unit).where(Unit.code.in_(codes)))}
-    for item in spec.units:
-        values = {"name": item.name, "kind": item.kind}
-        label = f"{item.code}: {item.name} ({spec.source})"
-        unit = units.get(item.code)
-        if unit is None:
-            # The leadership directs the work; it is not itself ranked each month.
-            ranked = item.kind != UnitKind.LEADERSHIP
-            unit = units[item.code] = Unit(code=item.code, is_ranked=ranked, **values)
-            _create(unit, "unit", label, actor, counts)
-        else:
-            _update(unit, "unit", label, values, actor, counts)
-    return units
-
-
-def _apply_people(
-    spec: DirectiveSpec, units: dict[str, Unit], actor: User | None, counts: dict[str, KindCounts]
-) -> dict[str, User]:
-    codes = [item.code for item in spec.people]
-    people = {
-        u.person_code: u
-        for u in db.session.scalars(select(User).where(User.person_code.in_(codes)))
-    }
-    for item in spec.people:
-        unit = units[item.unit]
-        values: dict[str, Any] = {"full_name": item.name, "title": item.title, "unit_id": unit.id}
-        # An administrator may change a role later: reloading the file keeps it unless the
-        # file states one.
-        if item.role is not None:
-            values["role"] = item.role
-        label = f"{item.code}: {item.name} ({spec.source})"
-        person = people.get(item.code)
-        if person is None:
-            default = Role.LEADER if unit.kind == UnitKind.LEADERSHIP else Role.STAFF
-            values.setdefault("role", default)
-            person = people[item.code] = User(
-                username=_free_username(item.code),
-                person_code=item.code,
-                password_hash=None,
-                **values,
-            )
-            _create(person, "person", label, actor, counts)
-        else:
-            _update(person, "person", label, values, actor, counts)
-    return people
-
-
-def _free_username(code: str) -> str:
-    """The code in lower case, numbered if someone already has it."""
-    base = code.lower()
-    candidate, number = base, 1
-    while db.session.scalar(select(User.id).where(User.username == candidate)) is not None:
-        number += 1
-        candidate = f"{base}-{number}"
-    return candidate
-
-
-def _apply_directive_row(
-    spec: DirectiveSpec, actor: User | None, counts: dict[str, KindCounts]
-) -> Directive:
-    info = spec.directive
-    values = {
-        "number": info.number,
-        "title": info.title,
-        "issuer": info.issuer,
-        "signer_name": info.signer.name,
-        "signer_title": info.signer.title,
-        "place": info.place,
-        "issued_on": info.issued_date,
-        "issued_day_known": info.issued_day_known,
-        "starts_on": info.period.start,
-        "ends_on": info.period.end,
-        "assumptions": list(info.assumptions),
-        "source_file": spec.source[:300],
-    }
-    label = f"{spec.code}: {info.title}"[:300]
-    directive = db.session.scalar(select(Directive).where(Directive.code == spec.code))
-    if directive is None:
-        directive = Directive(code=spec.code, **values)
-        _create(directive, "directive", label, actor, counts)
-    else:
-        _update(directive, "directive", label, values, actor, counts)
-    return directive
-
-
-def _apply_indicators(
-    spec: DirectiveSpec,
-    directive: Directive,
-    units: dict[str, Unit],
-    actor: User | None,
-    counts: dict[str, KindCounts],
-) -> dict[str, Indicator]:
-    indicators = {
-        i.code: i
-        for i in db.session.scalars(select(Indicator).where(Indicator.directive_id == directive.id))
-    }
-    for position, item in enumerate(spec.indicators):
-        values = {
-            "name": item.name,
-            "comparator": item.comparator,
-            "target": item.target,
-            "unit_of_measure": item.unit,
-            "owner_unit_id": units[item.owner].id,
-            "due_on": item.due,
-            "params": item.params,
-            "position": position,
-        }
-        label = f"{spec.code} / {item.code}: {item.name}"
-        indicator = indicators.get(item.code)
-        if indicator is None:
-            indicator = Indicator(directive=directive, code=item.code, **values)
-            indicators[item.code] = indicator
-            _create(indicator, "indicator", label, actor, counts)
-        else:
-            _update(indicator, "indicator", label, values, actor, counts)
-    return indicators
-
-
-def _apply_tasks(
-    spec: DirectiveSpec,
-    directive: Directive,
-    units: dict[str, Unit],
-    people: dict[str, User],
-    indicators: dict[str, Indicator],
-    actor: User | None,
-    counts: dict[str, KindCounts],
-) -> None:
-    tasks = {
-        t.code: t for t in db.session.scalars(select(Task).where(Task.directive_id == directive.id))
-    }
-    for position, item in enumerate(spec.tasks):
-        values = {
-            "clause": item.clause,
-            "title": item.title,
-            "description": item.description,
-            "owner_unit_id": units[item.owner].id,
-            "assignee_id": people[item.assignee].id if item.assignee else None,
-            "frequency": item.frequency,
-            "due_rule": item.due,
-            "starts_on": item.start,
-            "ends_on": item.end,
-            "outcome": item.outcome,
-            "indicator_id": indicators[item.indicator].id if item.indicator else None,
-            "position": position,
-            "is_active": True,
-        }
-        cooperating = [units[code] for code in sorted(set(item.cooperating))]
-        label = f"{spec.code} / {item.code}: {item.title}"
-        task = tasks.get(item.code)
-        if task is None:
-            task = Task(
-                directive=directive, code=item.code, cooperating_units=cooperating, **values
-            )
-            new = [unit.code for unit in cooperating]
-            _create(task, "task", label, actor, counts, {"cooperating_units": new})
-            continue
-        old = sorted(unit.code for unit in task.cooperating_units)
-        new = [unit.code for unit in cooperating]
-        extra: tuple[dict, dict] = ({}, {})
-        if old != new:
-            task.cooperating_units = cooperating
-            extra = ({"cooperating_units": old}, {"cooperating_units": new})
-        _update(task, "task", label, values, actor, counts, extra)
-    listed = {item.code for item in spec.tasks}
-    for code, task in sorted(tasks.items()):
-        if code not in listed and task.is_active:
-            task.is_active = False
-            record(
-                actor,
-                "task.deactivate",
-                task,
-                before={"is_active": True},
-                after={"is_active": False},
-                summary=f"{spec.code} / {code}: {task.title}",
-            )
-            counts["task"].deactivated += 1
