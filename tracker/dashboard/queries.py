@@ -15,9 +15,7 @@ from tracker.directives.models import Task
 from tracker.extensions import db
 from tracker.org.models import Role, Unit, User
 from tracker.schedule.models import Occurrence, OccurrenceState
-from tracker.schedule.status import Category, warning_window
-
-NOT_DONE_STATES = (OccurrenceState.OPEN, OccurrenceState.IN_PROGRESS)
+from tracker.schedule.status import NOT_DONE_STATES, Category, warning_window
 
 
 @dataclass

@@ -21,7 +21,7 @@ from tracker.org.models import Role, Unit
 from tracker.schedule.forms import EventForm
 from tracker.schedule.models import Occurrence
 from tracker.schedule.policies import can_record_event
-from tracker.schedule.status import CATEGORY_LABELS, OPEN_STATES, Category, category_condition
+from tracker.schedule.status import CATEGORY_LABELS, UNFINISHED_STATES, Category, category_condition
 from tracker.workflow.forms import TaskDelegateForm, people_choices
 
 bp = Blueprint("directives", __name__)
@@ -136,7 +136,7 @@ def task_progress(task_ids: list[int], now) -> dict[int, tuple[int, object]]:
     if not task_ids:
         return {}
     overdue = category_condition(Category.OVERDUE, now)
-    upcoming = Occurrence.state.in_(OPEN_STATES) & (Occurrence.due_at >= now)
+    upcoming = Occurrence.state.in_(UNFINISHED_STATES) & (Occurrence.due_at >= now)
     rows = db.session.execute(
         select(Occurrence.task_id, func.count().filter(overdue),
                func.min(Occurrence.due_at).filter(upcoming))

@@ -30,9 +30,8 @@ from tracker.indicators.queries import unit_indicator_results
 from tracker.inspections.models import InspectionItem, InspectionRound, ItemResult, RoundState
 from tracker.org.models import Role, Unit, User
 from tracker.schedule.models import Occurrence, OccurrenceState
+from tracker.schedule.status import UNFINISHED_STATES
 from tracker.workflow.models import AccountabilityDecision
-
-NOT_DONE = (OccurrenceState.OPEN, OccurrenceState.IN_PROGRESS, OccurrenceState.RETURNED)
 
 
 class EvaluationError(ValueError):
@@ -69,13 +68,14 @@ def gather(first: date, now: datetime | None = None) -> dict[int, scoring.UnitMo
     cutoff = min(now, end)
     unit_ids = select(Unit.id).where(Unit.is_active, Unit.is_ranked)
     verified = Occurrence.state == OccurrenceState.VERIFIED
+    unfinished = Occurrence.state.in_(UNFINISHED_STATES)
     work = db.session.execute(
         select(
             Occurrence.unit_id,
             func.count().filter(Occurrence.state != OccurrenceState.NOT_APPLICABLE),
             func.count().filter(verified, Occurrence.submitted_at <= Occurrence.due_at),
             func.count().filter(verified, Occurrence.submitted_at > Occurrence.due_at),
-            func.count().filter(Occurrence.state.in_(NOT_DONE), Occurrence.due_at < cutoff),
+            func.count().filter(unfinished, Occurrence.due_at < cutoff),
             func.count().filter(Occurrence.times_returned > 0),
         )
         .where(Occurrence.unit_id.in_(unit_ids), Occurrence.state.in_(list(OccurrenceState)),
@@ -121,7 +121,7 @@ def details(first: date, now: datetime | None = None) -> dict[int, list[dict]]:
     cutoff = min(now, end)
     late = and_(Occurrence.state == OccurrenceState.VERIFIED,
                 Occurrence.submitted_at > Occurrence.due_at)
-    overdue = and_(Occurrence.state.in_(NOT_DONE), Occurrence.due_at < cutoff)
+    overdue = and_(Occurrence.state.in_(UNFINISHED_STATES), Occurrence.due_at < cutoff)
     delegate, named, handed = aliased(User), aliased(User), aliased(User)
     rows = db.session.execute(
         select(Occurrence.id, Occurrence.unit_id, Occurrence.state, Occurrence.due_at,
@@ -145,7 +145,7 @@ def details(first: date, now: datetime | None = None) -> dict[int, list[dict]]:
         reasons = []
         if state == OccurrenceState.VERIFIED and submitted > due_at:
             reasons.append("late")
-        if state in NOT_DONE and due_at < cutoff:
+        if state in UNFINISHED_STATES and due_at < cutoff:
             reasons.append("overdue")
         if state == OccurrenceState.SUBMITTED:
             reasons.append("unverified")
@@ -262,9 +262,3 @@ def latest_issued(month: str) -> Evaluation | None:
     return db.session.scalar(
         select(Evaluation).where(Evaluation.month == month,
                                  Evaluation.status == EvaluationStatus.ISSUED))
-
-
-def issued_months() -> list[Evaluation]:
-    return list(db.session.scalars(
-        select(Evaluation).where(Evaluation.status == EvaluationStatus.ISSUED)
-        .order_by(Evaluation.month.desc())))

@@ -25,6 +25,7 @@ from tracker.evaluation.forms import (
 from tracker.evaluation.models import Evaluation, EvaluationRow, EvaluationStatus
 from tracker.evaluation.scoring import Level
 from tracker.extensions import db
+from tracker.forms import flash_errors
 from tracker.org.models import Role
 
 bp = Blueprint("evaluation", __name__, url_prefix="/evaluation")
@@ -64,9 +65,7 @@ def compute():
         abort(403)
     form = ComputeForm()
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "danger")
+        flash_errors(form)
         return redirect(url_for("evaluation.index"))
     try:
         draft = services.compute(current_user, services.parse_month(form.month.data),

@@ -32,6 +32,7 @@ from tracker.org.models import Role, Unit, UnitKind, User
 from tracker.schedule.calendar import WorkCalendar
 from tracker.schedule.models import Occurrence, OccurrenceState
 from tracker.schedule.planning import sync_tasks
+from tracker.schedule.status import UNFINISHED_STATES
 
 # The standing criteria a new installation starts with; the Office edits them on its page.
 DEFAULT_CRITERIA = (
@@ -40,7 +41,6 @@ DEFAULT_CRITERIA = (
     "Báo cáo hằng ngày, hằng tuần gửi đúng thời hạn",
     "Việc chậm trễ đều có giải trình bằng văn bản",
 )
-EDITABLE = (OccurrenceState.OPEN, OccurrenceState.IN_PROGRESS, OccurrenceState.RETURNED)
 ROUND_FIELDS = ["state", "conclusion", "inspector_id", "signed_on", "completed_at",
                 "published_at", "minutes_number"]
 
@@ -224,7 +224,7 @@ def _office_inspection_occurrence(inspection: InspectionRound) -> Occurrence | N
         select(Occurrence).join(Occurrence.task).join(Unit, Unit.id == Task.owner_unit_id)
         .where(Task.is_active, Task.frequency == Frequency.TWICE_MONTHLY,
                Unit.kind == UnitKind.OFFICE, Occurrence.period_start == inspection.window_start,
-               Occurrence.state.in_(EDITABLE))
+               Occurrence.state.in_(UNFINISHED_STATES))
         .order_by(Task.position).limit(1))
 
 

@@ -16,7 +16,7 @@ from tracker.audit.models import AuditEntry
 from tracker.db import LOCAL_TZ, utcnow
 from tracker.evidence import storage
 from tracker.extensions import db
-from tracker.forms import ConfirmForm
+from tracker.forms import ConfirmForm, flash_errors
 from tracker.inspections import documents, policies, services
 from tracker.inspections.forms import (
     RESULT_LABELS,
@@ -110,9 +110,7 @@ def open_round():
     form.window.choices = window_choices()
     form.units.choices = unit_choices()
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "danger")
+        flash_errors(form)
         return redirect(url_for("inspections.rounds"))
     try:
         inspection = services.open_round(current_user, date.fromisoformat(form.window.data),
@@ -199,9 +197,7 @@ def follow_up(round_id: int, item_id: int):
         else:
             flash(_("Follow-up task %(code)s created.", code=task.code), "success")
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "danger")
+        flash_errors(form)
     return redirect(url_for("inspections.detail", round_id=round_id, _anchor=f"item-{item_id}"))
 
 

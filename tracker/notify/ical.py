@@ -15,7 +15,7 @@ from tracker.directives.models import Task
 from tracker.extensions import db
 from tracker.org.models import User
 from tracker.schedule.models import Occurrence
-from tracker.schedule.status import OPEN_STATES
+from tracker.schedule.status import UNFINISHED_STATES
 
 FEED_PAST_DAYS = 31
 FEED_LIMIT = 2000
@@ -27,7 +27,7 @@ def feed_for(user: User) -> bytes:
     query = (
         select(Occurrence)
         .join(Occurrence.task)
-        .where(Task.is_active, personal_scope(user), Occurrence.state.in_(OPEN_STATES),
+        .where(Task.is_active, personal_scope(user), Occurrence.state.in_(UNFINISHED_STATES),
                Occurrence.due_at >= now - timedelta(days=FEED_PAST_DAYS))
         .options(joinedload(Occurrence.task).joinedload(Task.owner_unit))
         .order_by(Occurrence.due_at)

@@ -26,7 +26,7 @@ from tracker.notify.models import DigestLog, Escalation, Notification
 from tracker.org.models import Role, Unit, User
 from tracker.schedule.calendar import WorkCalendar
 from tracker.schedule.models import Occurrence
-from tracker.schedule.status import OPEN_STATES, Category, category_of, warning_window
+from tracker.schedule.status import NOT_DONE_STATES, Category, category_of, warning_window
 
 DIGEST_LIMIT = 30
 UNIT_HEAD_LEVEL, SUPERVISOR_LEVEL = 1, 2
@@ -90,7 +90,7 @@ def _open_occurrences(until: datetime):
     return db.session.scalars(
         select(Occurrence)
         .join(Occurrence.task)
-        .where(Task.is_active, Occurrence.state.in_(OPEN_STATES[:2]), Occurrence.due_at <= until)
+        .where(Task.is_active, Occurrence.state.in_(NOT_DONE_STATES), Occurrence.due_at <= until)
         .options(
             joinedload(Occurrence.task).joinedload(Task.owner_unit).joinedload(Unit.supervisor),
             joinedload(Occurrence.task).joinedload(Task.assignee),

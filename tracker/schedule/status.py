@@ -53,10 +53,10 @@ CATEGORY_COLOURS = {
     Category.NOT_REQUIRED: "light",
 }
 
-# Not finished: counts as open work in lists and reminders.
-OPEN_CATEGORIES = frozenset({Category.PENDING, Category.DUE_SOON, Category.OVERDUE,
-                             Category.RETURNED})
-OPEN_STATES = (OccurrenceState.OPEN, OccurrenceState.IN_PROGRESS, OccurrenceState.RETURNED)
+# Work the unit still holds: not handed in, or handed back by the Office.
+UNFINISHED_STATES = (OccurrenceState.OPEN, OccurrenceState.IN_PROGRESS, OccurrenceState.RETURNED)
+# Work never handed in: what can be due soon or overdue (returned work has its own category).
+NOT_DONE_STATES = (OccurrenceState.OPEN, OccurrenceState.IN_PROGRESS)
 
 
 def warning_window() -> timedelta:
@@ -109,12 +109,12 @@ def category_condition(category: Category, now: datetime | None = None) -> Colum
     soon = now + warning_window()
     match category:
         case Category.OVERDUE:
-            return and_(Occurrence.state.in_(OPEN_STATES[:2]), Occurrence.due_at < now)
+            return and_(Occurrence.state.in_(NOT_DONE_STATES), Occurrence.due_at < now)
         case Category.DUE_SOON:
-            return and_(Occurrence.state.in_(OPEN_STATES[:2]), Occurrence.due_at >= now,
+            return and_(Occurrence.state.in_(NOT_DONE_STATES), Occurrence.due_at >= now,
                         Occurrence.due_at <= soon)
         case Category.PENDING:
-            return and_(Occurrence.state.in_(OPEN_STATES[:2]), Occurrence.due_at > soon)
+            return and_(Occurrence.state.in_(NOT_DONE_STATES), Occurrence.due_at > soon)
         case Category.AWAITING:
             return Occurrence.state == OccurrenceState.SUBMITTED
         case Category.RETURNED:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from tracker.db import LOCAL_TZ, utcnow
 from tracker.directives.models import Frequency, Task
 from tracker.extensions import db
-from tracker.forms import ConfirmForm
+from tracker.forms import ConfirmForm, flash_errors
 from tracker.schedule import policies, services
 from tracker.schedule.calendar import WorkCalendar
 from tracker.schedule.forms import DAY_KIND_LABELS, CalendarDayForm, EventForm
@@ -76,7 +76,5 @@ def record_event(task_id: int):
                 due=occurrence.due_at.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y")),
               "success")
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "danger")
+        flash_errors(form)
     return redirect(url_for("directives.task_detail", task_id=task.id))

@@ -7,9 +7,11 @@ from sqlalchemy.sql.elements import ColumnElement
 from tracker.dashboard.queries import personal_scope
 from tracker.org.models import Role, User
 from tracker.org.policies import sees_everything
-from tracker.schedule.models import Occurrence, OccurrenceState
+from tracker.schedule.models import Occurrence
+from tracker.schedule.status import UNFINISHED_STATES
 
-EDITABLE_STATES = (OccurrenceState.OPEN, OccurrenceState.IN_PROGRESS, OccurrenceState.RETURNED)
+# Work can be reported on while the unit holds it.
+EDITABLE_STATES = UNFINISHED_STATES
 
 
 def responsible_user_id(occurrence: Occurrence) -> int | None:
