@@ -130,7 +130,8 @@ def test_reports_have_the_official_form(ctx, october):
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
     for expected in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
                      "BÁO CÁO", "tháng 10/2026", "Số: 15/BC-VP", "Nơi nhận",
-                     "Hoàn thành nhiệm vụ", "Hoàn thành xuất sắc nhiệm vụ"):
+                     "Hoàn thành nhiệm vụ", "Hoàn thành xuất sắc nhiệm vụ", "Phụ lục",
+                     "Kèm theo Báo cáo số 15/BC-VP"):
         assert expected in text, expected
     fonts = set()
     for page in reader.pages:
@@ -141,8 +142,41 @@ def test_reports_have_the_official_form(ctx, october):
     workbook = load_workbook(io.BytesIO(documents.report_xlsx(issued)))
     assert workbook["Xep hang"]["C2"].value == "Đơn vị PKT"
     document = Document(io.BytesIO(documents.report_docx(issued)))
-    assert "BÁO CÁO" in "\n".join(p.text for p in document.paragraphs)
+    paragraphs = "\n".join(p.text for p in document.paragraphs)
+    assert "BÁO CÁO" in paragraphs
+    assert "Phụ lục" in paragraphs
     assert documents.report_csv(issued).splitlines()[0].startswith("rank,unit_code")
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+@pytest.mark.parametrize("method", ["fork", "forkserver"])
+def test_appendix_in_parallel_pieces_gives_the_same_pages(app, ctx, october, method):
+    draft = services.compute(user("vanphong"), OCTOBER, now=NOW)
+    first = draft.rows[0]
+    # A long reason makes the first unit's page run onto a second one, so the piece after it,
+    # started on a guess of one page per unit, must be rendered again with the right number.
+    services.override_level(user("lanhdao"), first, services.scoring.Level(first.level),
+                            "Lãnh đạo xem xét kết quả kiểm tra và ý kiến của đơn vị. " * 60)
+    app.config.update(PDF_WORKERS=1)
+    one_process = page_texts(documents.report_pdf(draft))
+    app.config.update(PDF_WORKERS=2, PDF_SECTIONS_PER_PIECE=1, PDF_START_METHOD=method)
+    pieces = page_texts(documents.report_pdf(draft))
+    assert pieces == one_process
+    opening = next(i for i, text in enumerate(pieces) if text.startswith("Phụ lục"))
+    appendix = pieces[opening:]
+    assert "Kèm theo Báo cáo số" in appendix[0]
+    assert first.unit_name in appendix[0]
+    # Numbered on its own, from its second page (the number is the page's last text); the
+    # last unit's page, in the second piece, follows the first unit's pages.
+    assert len(appendix) >= 3
+    assert [text.split()[-1] for text in appendix[1:]] == [
+        str(number) for number in range(2, len(appendix) + 1)]
+    last = draft.rows[-1].unit_name
+    assert last in appendix[-1]
+    assert last not in " ".join(appendix[:-1])
 
 
 def test_public_page_shows_issued_rankings_only(client, app, october):

@@ -50,6 +50,13 @@ DEFAULTS: dict[str, object] = {
     # Who signs the monthly report; no name: the account whose title is the signer's title.
     "REPORT_SIGNER_TITLE": "Chánh Văn phòng",
     "REPORT_SIGNER_NAME": None,
+    # A report's appendix with a page per unit is rendered in pieces by this many processes
+    # (0: one per CPU, at most 4; 1: no extra process), each piece at least this many units
+    # long, started by this method (None: fork in a single-threaded process, else a fork
+    # server; see reports.pdf).
+    "PDF_WORKERS": 0,
+    "PDF_SECTIONS_PER_PIECE": 25,
+    "PDF_START_METHOD": None,
     # E-mail (SMTP). No server: notices stay in the app only.
     "MAIL_SERVER": None,
     "MAIL_PORT": 25,

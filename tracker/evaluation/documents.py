@@ -20,7 +20,7 @@ from tracker.db import LOCAL_TZ, utcnow
 from tracker.evaluation.models import Evaluation, EvaluationRow
 from tracker.extensions import db
 from tracker.org.models import User
-from tracker.reports.pdf import render_pdf
+from tracker.reports.pdf import render_report
 
 LEVEL_TEXT = {
     "excellent": "Hoàn thành xuất sắc nhiệm vụ",
@@ -35,6 +35,13 @@ STATE_TEXT = {"open": "Chưa thực hiện", "in_progress": "Đang thực hiện
               "not_applicable": "Không thực hiện"}
 # A unit's page in the PDF and DOCX lists this many periods; the XLSX lists them all.
 DETAIL_LIMIT = 15
+# An image does not break across pages: the chart is drawn in parts of this many bars,
+# each of which fits on an A4 page.
+BARS_PER_CHART = 25
+APPENDIX_TITLE = "Việc chậm, quá hạn của từng đơn vị tháng "
+APPENDIX_NOTE = ("Việc hoàn thành quá hạn, quá hạn chưa hoàn thành, bị trả lại hoặc chưa được "
+                 "xác nhận của từng đơn vị và người chịu trách nhiệm: chi tiết tại Phụ lục kèm "
+                 "theo Báo cáo này (mỗi đơn vị một trang).")
 RECIPIENTS = ["Chủ tịch, các PCT UBND xã", "Các cơ quan, đơn vị thuộc UBND xã",
               "Cổng thông tin điện tử xã", "Lưu: VT, VP"]
 
@@ -76,7 +83,9 @@ def context(evaluation: Evaluation) -> dict:
         "reasons": REASON_TEXT,
         "states": STATE_TEXT,
         "month": month_text(evaluation),
-        "chart": percent_bars("Tổng điểm", [(row.unit_name, row.total) for row in rows]),
+        "charts": [percent_bars("Tổng điểm", [(row.unit_name, row.total)
+                                              for row in rows[start:start + BARS_PER_CHART]])
+                   for start in range(0, len(rows), BARS_PER_CHART)],
         "agency_parent": config["AGENCY_PARENT"],
         "agency_name": config["AGENCY_NAME"],
         "place": config["AGENCY_PLACE"],
@@ -84,6 +93,8 @@ def context(evaluation: Evaluation) -> dict:
         "number": f"{evaluation.number or '      '}/BC-VP",
         "recipients": RECIPIENTS,
         "detail_limit": DETAIL_LIMIT,
+        "appendix_subject": APPENDIX_TITLE,
+        "appendix_note": APPENDIX_NOTE,
         "signer_title": title,
         "signer_name": name,
         "draft": evaluation.issued_at is None,
@@ -92,7 +103,8 @@ def context(evaluation: Evaluation) -> dict:
 
 
 def report_pdf(evaluation: Evaluation) -> bytes:
-    return render_pdf("evaluation.html", **context(evaluation))
+    data = context(evaluation)
+    return render_report("evaluation.html", "evaluation_units.html", data["rows"], **data)
 
 
 def report_docx(evaluation: Evaluation) -> bytes:
@@ -116,6 +128,10 @@ def report_docx(evaluation: Evaluation) -> bytes:
                      f"{row.points['general']:.2f}", f"{row.total:.2f}",
                      LEVEL_TEXT[row.final_level]) for row in data["rows"]])
     document.heading("III. VIỆC CHẬM, QUÁ HẠN CỦA TỪNG ĐƠN VỊ")
+    document.paragraph(APPENDIX_NOTE)
+    document.closing(RECIPIENTS, data["signer_title"], data["signer_name"])
+    document.appendix(APPENDIX_TITLE + data["month"], f"Báo cáo số {data['number']}",
+                      data["issued"])
     for row in data["rows"]:
         document.paragraph(f"{row.rank}. {row.unit_name}: {row.total:.2f} điểm.")
         if row.details:
@@ -129,7 +145,6 @@ def report_docx(evaluation: Evaluation) -> bytes:
             if len(row.details) > DETAIL_LIMIT:
                 document.paragraph(f"… và {len(row.details) - DETAIL_LIMIT} việc khác (xem "
                                    "danh sách đầy đủ trong tệp Excel kèm theo).")
-    document.closing(RECIPIENTS, data["signer_title"], data["signer_name"])
     return document.to_bytes()
 
 

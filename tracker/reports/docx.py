@@ -68,6 +68,19 @@ class OfficialDocument:
             paragraph.add_run(text).bold = bold
         self.document.add_paragraph()
 
+    def appendix(self, subject: str, attached_to: str, issued: date) -> None:
+        """A new page opening an appendix: "Phụ lục", its title, what it is attached to."""
+        self.document.add_page_break()
+        for text, bold, italic in (("Phụ lục", True, False), (subject.upper(), True, False),
+                                   (f"(Kèm theo {attached_to} ngày {issued:%d/%m/%Y})", False,
+                                    True)):
+            paragraph = self.document.add_paragraph()
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            paragraph.paragraph_format.space_after = Pt(0)
+            run = paragraph.add_run(text)
+            run.bold, run.italic = bold, italic
+        self.document.add_paragraph()
+
     def heading(self, text: str) -> None:
         paragraph = self.document.add_paragraph()
         paragraph.add_run(text).bold = True

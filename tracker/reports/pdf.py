@@ -6,10 +6,23 @@ the package's static files: a document never reaches the network or the file sys
 
 WeasyPrint is imported when a document is rendered, not when the app starts: it adds some
 30 MB to every web worker, and most requests never make a PDF.
+
+WeasyPrint uses one core: a report with a long appendix (the monthly evaluation has a page
+per unit) is rendered by several processes at once, in pieces joined with pypdf
+(``render_report``).
 """
 
 from __future__ import annotations
 
+import gc
+import io
+import math
+import multiprocessing
+import os
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -39,15 +52,116 @@ def package_fetcher(root: Path):
     return PackageURLFetcher(allowed_protocols=("file",), fail_on_errors=True)
 
 
-def render_pdf(template: str, **context) -> bytes:
-    """Render ``templates/pdf/<template>`` to PDF bytes, in the official layout."""
+def stylesheet(first_page: int = 1) -> str:
+    return render_template("pdf/nd30.css", static=STATIC_PREFIX, first_page=first_page)
+
+
+def layout(html: str, css: str, root: str):
+    """Lay out one HTML document in the official style: a WeasyPrint document."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    html = render_template(f"pdf/{template}", static=STATIC_PREFIX, **context)
     fonts = FontConfiguration()
-    fetcher = package_fetcher(static_root())
-    stylesheet = CSS(string=render_template("pdf/nd30.css", static=STATIC_PREFIX),
-                     font_config=fonts, url_fetcher=fetcher)
-    document = HTML(string=html, base_url=STATIC_PREFIX, url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[stylesheet], font_config=fonts)
+    fetcher = package_fetcher(Path(root))
+    return HTML(string=html, base_url=STATIC_PREFIX, url_fetcher=fetcher).render(
+        stylesheets=[CSS(string=css, font_config=fonts, url_fetcher=fetcher)], font_config=fonts)
+
+
+@contextmanager
+def fewer_collections():
+    """WeasyPrint makes millions of short-lived objects, and the cyclic garbage collector's
+    frequent young collections cost about a fifth of a long render: collect less often while
+    rendering (measured on 200 units: 6.7 s, 5.5 s with these thresholds, same peak memory)."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(50_000, 10, 10)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+def write_piece(html: str, css: str, root: str) -> tuple[bytes, int]:
+    """One document's PDF bytes and number of pages; plain values in and out, so that it can
+    run in another process."""
+    with fewer_collections():
+        document = layout(html, css, root)
+        return document.write_pdf(), len(document.pages)
+
+
+def render_pdf(template: str, **context) -> bytes:
+    """Render ``templates/pdf/<template>`` to PDF bytes, in the official layout."""
+    html = render_template(f"pdf/{template}", static=STATIC_PREFIX, **context)
+    return write_piece(html, stylesheet(), str(static_root()))[0]
+
+
+def workers() -> int:
+    configured = current_app.config.get("PDF_WORKERS")
+    return max(1, configured if configured else min(4, os.cpu_count() or 1))
+
+
+def pool_context():
+    """How the processes start: ``fork`` is quickest (they inherit the loaded WeasyPrint) but
+    unsafe where other threads run (a gthread web worker); there, a fork server, which loads
+    WeasyPrint once per process that uses it."""
+    method = current_app.config.get("PDF_START_METHOD") or (
+        "fork" if threading.active_count() == 1 else "forkserver")
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        context.set_forkserver_preload(["__main__", __name__, "weasyprint"])
+    return context
+
+
+def render_report(template: str, appendix: str, sections: Sequence, **context) -> bytes:
+    """A report and its appendix, in which each of ``sections`` has a page of its own.
+
+    The appendix's pages are numbered on their own (Nghị định 30/2020: "số trang của phụ lục
+    được đánh riêng"), so it need not wait for the report: with enough sections, other
+    processes render it in pieces while this one renders the report. The appendix template
+    gets ``sections`` (a piece's share) and ``heading`` (true in the piece that opens it).
+    Page numbers run on across the pieces: each is told its first page number, guessed at one
+    page per section, and is rendered again if the pieces before it ran longer (how many
+    pages a piece takes does not depend on the numbers printed on them).
+    """
+    root = str(static_root())
+    report = render_template(f"pdf/{template}", static=STATIC_PREFIX, **context)
+    count = min(workers(), len(sections) // current_app.config["PDF_SECTIONS_PER_PIECE"])
+    if count <= 1:
+        html = render_template(f"pdf/{appendix}", static=STATIC_PREFIX, sections=sections,
+                               heading=True, **context)
+        return join([write_piece(report, stylesheet(), root)[0],
+                     write_piece(html, stylesheet(), root)[0]])
+    size = math.ceil(len(sections) / count)
+    pieces = [render_template(f"pdf/{appendix}", static=STATIC_PREFIX,
+                              sections=sections[start:start + size], heading=start == 0,
+                              **context)
+              for start in range(0, len(sections), size)]
+    starts = [1 + start for start in range(0, len(sections), size)]
+    import weasyprint  # noqa: F401  (before the processes fork, so that they inherit it)
+
+    # gc.freeze in a forked process: its collections then leave alone the objects it inherited,
+    # instead of touching, and so copying, the whole of this process's memory.
+    with ProcessPoolExecutor(max_workers=len(pieces), mp_context=pool_context(),
+                             initializer=gc.freeze) as pool:
+        jobs = [pool.submit(write_piece, piece, stylesheet(first), root)
+                for piece, first in zip(pieces, starts, strict=True)]
+        report_pdf = write_piece(report, stylesheet(), root)[0]
+        results = [job.result() for job in jobs]
+        first = 1
+        for i, piece in enumerate(pieces):
+            if starts[i] != first:
+                jobs[i] = pool.submit(write_piece, piece, stylesheet(first), root)
+            first += results[i][1]
+        results = [job.result() for job in jobs]
+    return join([report_pdf] + [pdf for pdf, _pages in results])
+
+
+def join(pdfs: Sequence[bytes]) -> bytes:
+    """One PDF from several, in order, keeping the first one's metadata."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdfs[0])))
+    for pdf in pdfs[1:]:
+        writer.append(PdfReader(io.BytesIO(pdf)))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
