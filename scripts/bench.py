@@ -10,6 +10,7 @@ the median and 95th percentile render times and each page's SQL query count.
 from __future__ import annotations
 
 import argparse
+import io
 import random
 import resource
 import statistics
@@ -20,6 +21,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
+from flask import current_app
+from pypdf import PdfReader
 from sqlalchemy import event, insert, text
 
 from tracker import create_app
@@ -189,12 +192,21 @@ def bench_evaluation(runs: int) -> None:
           f"{ranking_peak / 1e6:.1f} MB")
     started = time.perf_counter()
     draft = services.compute(None, month)
+    db.session.flush()
     compute_ms = (time.perf_counter() - started) * 1000
-    started = time.perf_counter()
-    pdf = report_pdf(draft)
-    pdf_ms = (time.perf_counter() - started) * 1000
-    print(f"draft with every unit's details: {compute_ms:.0f} ms; PDF for {len(draft.rows)} "
-          f"units: {pdf_ms:.0f} ms, {len(pdf) / 1e6:.1f} MB")
+    print(f"draft with every unit's details, saved: {compute_ms:.0f} ms")
+    config = current_app.config
+    for label in ("first in this process", "again", "in one process (PDF_WORKERS=1)"):
+        if label.startswith("in one"):
+            config["PDF_WORKERS"] = 1
+        db.session.expire(draft)  # read back from the database, as a download does
+        started = time.perf_counter()
+        pdf = report_pdf(draft)
+        pdf_ms = (time.perf_counter() - started) * 1000
+        pages = len(PdfReader(io.BytesIO(pdf)).pages)
+        print(f"PDF for {len(draft.rows)} units, {label}: {pdf_ms:.0f} ms "
+              f"({pages} pages, {len(pdf) / 1e6:.1f} MB)")
+    config["PDF_WORKERS"] = 0
     db.session.rollback()
 
 

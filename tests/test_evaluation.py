@@ -133,12 +133,13 @@ def test_reports_have_the_official_form(ctx, october):
                      "Hoàn thành nhiệm vụ", "Hoàn thành xuất sắc nhiệm vụ", "Phụ lục",
                      "Kèm theo Báo cáo số 15/BC-VP"):
         assert expected in text, expected
-    fonts = set()
-    for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
-            fonts.add(str(font.get_object()["/BaseFont"]).split("+", 1)[-1])
+    subsets = {font.idnum: str(font.get_object()["/BaseFont"]) for page in reader.pages
+               for font in page["/Resources"]["/Font"].values()}
+    fonts = {name.split("+", 1)[-1] for name in subsets.values()}
     assert fonts
     assert all(name.startswith("Tracker-Liberation-Serif") for name in fonts), fonts
+    # The report and its appendix each embed their subsets: every subset has its own tag.
+    assert len(set(subsets.values())) == len(subsets) > len(fonts)
     workbook = load_workbook(io.BytesIO(documents.report_xlsx(issued)))
     assert workbook["Xep hang"]["C2"].value == "Đơn vị PKT"
     document = Document(io.BytesIO(documents.report_docx(issued)))

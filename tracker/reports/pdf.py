@@ -124,6 +124,8 @@ def render_report(template: str, appendix: str, sections: Sequence, **context) -
     """
     root = str(static_root())
     report = render_template(f"pdf/{template}", static=STATIC_PREFIX, **context)
+    if not sections:
+        return write_piece(report, stylesheet(), root)[0]
     count = min(workers(), len(sections) // current_app.config["PDF_SECTIONS_PER_PIECE"])
     if count <= 1:
         html = render_template(f"pdf/{appendix}", static=STATIC_PREFIX, sections=sections,
@@ -160,8 +162,40 @@ def join(pdfs: Sequence[bytes]) -> bytes:
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdfs[0])))
-    for pdf in pdfs[1:]:
-        writer.append(PdfReader(io.BytesIO(pdf)))
+    for index, pdf in enumerate(pdfs[1:], start=1):
+        reader = PdfReader(io.BytesIO(pdf))
+        retag_font_subsets(reader, index)
+        writer.append(reader)
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+def retag_font_subsets(reader, shift: int) -> None:
+    """Give the embedded font subsets of one piece tags of their own.
+
+    Different subsets in one file must have different tags (the "ABCDEF+" of a font name,
+    PDF 1.7 § 9.6.4); WeasyPrint derives the tag from the font, so each piece's subset of the
+    same font has the same one. The tag's letters are shifted by the piece's number.
+    """
+    from pypdf.generic import NameObject
+
+    def shifted(name: str) -> str:
+        tag, plus, rest = name.lstrip("/").partition("+")
+        if not plus or len(tag) != 6 or not tag.isupper():
+            return name
+        return "/" + "".join(chr(65 + (ord(c) - 65 + shift) % 26) for c in tag) + "+" + rest
+
+    done: set[int] = set()
+    for page in reader.pages:
+        for reference in page["/Resources"].get("/Font", {}).values():
+            font = reference.get_object()
+            if id(font) in done:
+                continue
+            done.add(id(font))
+            for part in [font, *(d.get_object() for d in font.get("/DescendantFonts", []))]:
+                part[NameObject("/BaseFont")] = NameObject(shifted(part["/BaseFont"]))
+                if "/FontDescriptor" in part:
+                    descriptor = part["/FontDescriptor"].get_object()
+                    descriptor[NameObject("/FontName")] = NameObject(
+                        shifted(descriptor["/FontName"]))
