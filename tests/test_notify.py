@@ -150,3 +150,22 @@ def test_calendar_feed_token_and_revocation(client, app):
     client.post("/calendar-feed/revoke",
                 data={"csrf_token": csrf_token(client, "/calendar-feed")})
     assert client.get(f"/ical/{token}.ics").status_code == 404
+
+
+def test_old_overdue_work_is_in_the_digest_but_not_escalated(app, smtp, overdue_world):
+    with app.app_context():
+        task = db.session.scalar(select(Occurrence)).task
+        # Overdue since March, as on a first run over months of untouched history.
+        db.session.add(Occurrence(task_id=task.id, unit_id=task.owner_unit_id,
+                                  period_start=date(2026, 3, 2), period_end=date(2026, 3, 2),
+                                  due_at=datetime(2026, 3, 2, 17, tzinfo=LOCAL_TZ)))
+        db.session.commit()
+        report = run_reminders(NOW)
+        db.session.commit()
+        assert report.escalations == {1: 2, 2: 1}  # the three May periods only
+        digest, = smtp.to("canbo@xa.test")
+        assert "3 quá hạn" in digest or "3 overdue" in digest  # 07/05, 12/05 and 02/03
+        escalation, = smtp.to("truong@xa.test")
+        assert ": 2 việc" in escalation or ": 2 item" in escalation
+        app.config["ESCALATE_WITHIN_DAYS"] = 120
+        assert run_reminders(NOW).escalations == {1: 1, 2: 1}

@@ -311,3 +311,31 @@ def test_audit_verify_notices_deleted_entries(app, runner, loop, client, which):
     assert result.exit_code == 1
     expected = ids[2] if which == "middle" else ids[-1]
     assert str(expected) in result.output
+
+
+def append_entries(app, count: int) -> None:
+    """In a forked process, outside any request (as a timer's CLI command runs)."""
+    from tracker.audit.services import record
+
+    with app.app_context():
+        db.engine.dispose(close=False)  # the parent's connections are not this process's
+        for _ in range(count):
+            record(None, "test.tick", None, object_type="Test")
+            db.session.commit()
+
+
+def test_commands_appending_at_once_keep_one_chain(app):
+    import multiprocessing
+
+    from tracker.audit.services import verify_chain
+
+    context = multiprocessing.get_context("fork")
+    processes = [context.Process(target=append_entries, args=(app, 150)) for _ in range(2)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(120)
+        assert process.exitcode == 0
+    with app.app_context():
+        checked, broken = verify_chain()
+    assert (checked, broken) == (300, None)

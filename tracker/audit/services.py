@@ -87,9 +87,16 @@ def record(
     ``obj`` may be None for an action on no single row (a reminder run); then name the
     ``object_type``.
     """
-    db.session.flush()  # give new objects their ids, and take the write lock on SQLite
+    db.session.flush()  # give new objects their ids
+    # One writer at a time from here to the commit, so that two appends cannot both follow
+    # the same last entry: web requests on SQLite hold the write lock already (web.py), but a
+    # command run by a timer may not have written yet, and a no-op write takes it.
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
+    else:
+        head_table = AuditHead.__table__
+        db.session.execute(head_table.update().where(head_table.c.id == 1)
+                           .values(entry_id=head_table.c.entry_id))
     last_hash = db.session.scalar(
         select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
     )

@@ -18,24 +18,26 @@ from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ValidationError
 
 from tracker.directives.models import Comparator, Frequency
+from tracker.directives.problems import (
+    Checker,
+    DirectiveFileError,
+    Location,
+    Problem,
+    read_yaml,
+)
 from tracker.directives.schema import (
     DEFAULT_TIME,
     RULE_EXAMPLES,
     RULE_MODELS,
-    Checker,
-    DirectiveFileError,
     DirectiveInfo,
     DirectiveSpec,
     IndicatorSpec,
-    Location,
     Period,
     PersonSpec,
-    Problem,
     TaskSpec,
     UnitSpec,
     message_for,
     parse_date,
-    read_yaml,
 )
 
 __all__ = [

@@ -86,11 +86,12 @@ def _link(endpoint: str, **values) -> str:
         return base + url_for(endpoint, **values)
 
 
-def _open_occurrences(until: datetime):
+def _open_occurrences(until: datetime, since: datetime | None = None):
+    window = [Occurrence.due_at <= until] + ([Occurrence.due_at >= since] if since else [])
     return db.session.scalars(
         select(Occurrence)
         .join(Occurrence.task)
-        .where(Task.is_active, Occurrence.state.in_(NOT_DONE_STATES), Occurrence.due_at <= until)
+        .where(Task.is_active, Occurrence.state.in_(NOT_DONE_STATES), *window)
         .options(
             joinedload(Occurrence.task).joinedload(Task.owner_unit).joinedload(Unit.supervisor),
             joinedload(Occurrence.task).joinedload(Task.assignee),
@@ -147,7 +148,9 @@ def escalate(now: datetime, report: ReminderReport) -> None:
     heads = unit_heads_by_unit()
     batches: dict[tuple[int, int], list[Occurrence]] = defaultdict(list)
     recipients: dict[int, User] = {}
-    for occurrence in _open_occurrences(cutoff_instant):
+    since = datetime.combine(today - timedelta(days=config["ESCALATE_WITHIN_DAYS"]), time(),
+                             tzinfo=LOCAL_TZ)
+    for occurrence in _open_occurrences(cutoff_instant, since):
         due_day = occurrence.due_at.astimezone(LOCAL_TZ).date()
         unit = occurrence.task.owner_unit
         for level, cutoff in levels.items():
@@ -166,7 +169,10 @@ def escalate(now: datetime, report: ReminderReport) -> None:
         title = (_("Overdue work in your unit: %(n)d item(s)", n=len(occurrences))
                  if level == UNIT_HEAD_LEVEL else
                  _("Overdue work in units you supervise: %(n)d item(s)", n=len(occurrences)))
-        body = "\n".join([*(_line(o, now) for o in occurrences), "", _link("main.home")])
+        lines = [_line(o, now) for o in occurrences[:DIGEST_LIMIT]]
+        if len(occurrences) > DIGEST_LIMIT:
+            lines.append(_("… and %(n)d more.", n=len(occurrences) - DIGEST_LIMIT))
+        body = "\n".join([*lines, "", _link("main.home")])
         for occurrence in occurrences:
             notify(person, f"escalation_{level}", title, _line(occurrence, now), occurrence)
         if person.email:
