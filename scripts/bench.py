@@ -196,6 +196,7 @@ def bench_evaluation(runs: int) -> None:
     compute_ms = (time.perf_counter() - started) * 1000
     print(f"draft with every unit's details, saved: {compute_ms:.0f} ms")
     config = current_app.config
+    configured = config["PDF_WORKERS"]
     for label in ("first in this process", "again", "in one process (PDF_WORKERS=1)"):
         if label.startswith("in one"):
             config["PDF_WORKERS"] = 1
@@ -206,7 +207,7 @@ def bench_evaluation(runs: int) -> None:
         pages = len(PdfReader(io.BytesIO(pdf)).pages)
         print(f"PDF for {len(draft.rows)} units, {label}: {pdf_ms:.0f} ms "
               f"({pages} pages, {len(pdf) / 1e6:.1f} MB)")
-    config["PDF_WORKERS"] = 0
+    config["PDF_WORKERS"] = configured
     db.session.rollback()
 
 

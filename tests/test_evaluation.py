@@ -164,15 +164,22 @@ def test_appendix_in_parallel_pieces_gives_the_same_pages(app, ctx, october, met
     app.config.update(PDF_WORKERS=1)
     one_process = page_texts(documents.report_pdf(draft))
     app.config.update(PDF_WORKERS=2, PDF_SECTIONS_PER_PIECE=1, PDF_START_METHOD=method)
-    pieces = page_texts(documents.report_pdf(draft))
+    joined = documents.report_pdf(draft)
+    pieces = page_texts(joined)
     assert pieces == one_process
+    # Made of three documents (the report, two pieces of the appendix): three subsets of the
+    # regular font, where one process makes two (the report, the appendix).
+    regular = {font.idnum for page in PdfReader(io.BytesIO(joined)).pages
+               for font in page["/Resources"]["/Font"].values()
+               if str(font.get_object()["/BaseFont"]).endswith("+Tracker-Liberation-Serif")}
+    assert len(regular) == 3
     opening = next(i for i, text in enumerate(pieces) if text.startswith("Phụ lục"))
     appendix = pieces[opening:]
     assert "Kèm theo Báo cáo số" in appendix[0]
     assert first.unit_name in appendix[0]
     # Numbered on its own, from its second page (the number is the page's last text); the
     # last unit's page, in the second piece, follows the first unit's pages.
-    assert len(appendix) >= 3
+    assert len(appendix) == len(draft.rows) + 1
     assert [text.split()[-1] for text in appendix[1:]] == [
         str(number) for number in range(2, len(appendix) + 1)]
     last = draft.rows[-1].unit_name

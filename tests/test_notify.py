@@ -164,8 +164,17 @@ def test_old_overdue_work_is_in_the_digest_but_not_escalated(app, smtp, overdue_
         db.session.commit()
         assert report.escalations == {1: 2, 2: 1}  # the three May periods only
         digest, = smtp.to("canbo@xa.test")
-        assert "3 quá hạn" in digest or "3 overdue" in digest  # 07/05, 12/05 and 02/03
+        assert ": 3 quá hạn" in digest or ": 3 overdue" in digest  # 07/05, 12/05 and 02/03
         escalation, = smtp.to("truong@xa.test")
         assert ": 2 việc" in escalation or ": 2 item" in escalation
         app.config["ESCALATE_WITHIN_DAYS"] = 120
+        assert run_reminders(NOW).escalations == {1: 1, 2: 1}
+
+
+def test_escalation_window_counts_back_from_each_level(app, overdue_world):
+    # Wednesday 13/05: the head of unit's cutoff is 12/05, the leader's (three working days)
+    # Sunday 10/05. A three-day window measured from each cutoff keeps 12/05 for the head
+    # (not 07/05) and 07/05 for the leader; measured from today, it would drop 07/05.
+    app.config["ESCALATE_WITHIN_DAYS"] = 3
+    with app.app_context():
         assert run_reminders(NOW).escalations == {1: 1, 2: 1}

@@ -333,9 +333,14 @@ def test_commands_appending_at_once_keep_one_chain(app):
     processes = [context.Process(target=append_entries, args=(app, 150)) for _ in range(2)]
     for process in processes:
         process.start()
-    for process in processes:
-        process.join(120)
-        assert process.exitcode == 0
+    try:
+        for process in processes:
+            process.join(120)
+            assert process.exitcode == 0
+    finally:
+        for process in processes:
+            if process.is_alive():
+                process.kill()
     with app.app_context():
         checked, broken = verify_chain()
     assert (checked, broken) == (300, None)

@@ -42,9 +42,9 @@ DEFAULTS: dict[str, object] = {
     # Vice Chairman after M.
     "ESCALATE_TO_UNIT_HEAD_AFTER": 1,
     "ESCALATE_TO_SUPERVISOR_AFTER": 3,
-    # Escalation catches up after a stop, but only on periods due this many days back or less:
-    # on a new install over months of history, older overdue work is in the digests and on
-    # the dashboard, not in one notice per period.
+    # Escalation catches up after a stop, but only on periods that reached a level at most
+    # this many days ago: on a new install over months of history, older overdue work is in
+    # the digests and on the dashboard, not in one notice per period.
     "ESCALATE_WITHIN_DAYS": 30,
     # The dashboard warns when this few working days are left in a month with fewer than
     # two inspection rounds signed off.

@@ -89,8 +89,10 @@ def record(
     """
     db.session.flush()  # give new objects their ids
     # One writer at a time from here to the commit, so that two appends cannot both follow
-    # the same last entry: web requests on SQLite hold the write lock already (web.py), but a
-    # command run by a timer may not have written yet, and a no-op write takes it.
+    # the same last entry. PostgreSQL (read committed): an advisory lock. SQLite: a request
+    # that writes holds the write lock from its start (web.py); a command run by a timer may
+    # not have written yet, and a no-op write takes the lock (waiting its turn). pysqlite
+    # opens a transaction only at a write, so no older snapshot was read before it.
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
     else:

@@ -42,6 +42,7 @@ APPENDIX_TITLE = "Việc chậm, quá hạn của từng đơn vị tháng "
 APPENDIX_NOTE = ("Việc hoàn thành quá hạn, quá hạn chưa hoàn thành, bị trả lại hoặc chưa được "
                  "xác nhận của từng đơn vị và người chịu trách nhiệm: chi tiết tại Phụ lục kèm "
                  "theo Báo cáo này (mỗi đơn vị một trang).")
+NO_UNITS = "Không có đơn vị được đánh giá."
 RECIPIENTS = ["Chủ tịch, các PCT UBND xã", "Các cơ quan, đơn vị thuộc UBND xã",
               "Cổng thông tin điện tử xã", "Lưu: VT, VP"]
 
@@ -49,6 +50,21 @@ RECIPIENTS = ["Chủ tịch, các PCT UBND xã", "Các cơ quan, đơn vị thu�
 def local_time(value: str | None) -> datetime | None:
     """An ISO timestamp from the stored details, in Hà Nội time."""
     return datetime.fromisoformat(value).astimezone(LOCAL_TZ) if value else None
+
+
+def person_label(item: dict) -> str:
+    """"Nguyễn Văn A, Phó Trưởng phòng"; with no one named, the head of the unit."""
+    return ", ".join(filter(None, (item["responsible"] or "Thủ trưởng đơn vị",
+                                   item["responsible_title"])))
+
+
+def by_person(details: list[dict]) -> list[tuple[str, list[dict]]]:
+    """A unit's listed periods under the person responsible, each person once, in the order
+    the periods come (the worst first)."""
+    groups: dict[str, list[dict]] = {}
+    for item in details:
+        groups.setdefault(person_label(item), []).append(item)
+    return list(groups.items())
 
 
 def month_text(evaluation: Evaluation) -> str:
@@ -93,8 +109,10 @@ def context(evaluation: Evaluation) -> dict:
         "number": f"{evaluation.number or '      '}/BC-VP",
         "recipients": RECIPIENTS,
         "detail_limit": DETAIL_LIMIT,
+        "by_person": by_person,
         "appendix_subject": APPENDIX_TITLE,
         "appendix_note": APPENDIX_NOTE,
+        "no_units": NO_UNITS,
         "signer_title": title,
         "signer_name": name,
         "draft": evaluation.issued_at is None,
@@ -128,10 +146,11 @@ def report_docx(evaluation: Evaluation) -> bytes:
                      f"{row.points['general']:.2f}", f"{row.total:.2f}",
                      LEVEL_TEXT[row.final_level]) for row in data["rows"]])
     document.heading("III. VIỆC CHẬM, QUÁ HẠN CỦA TỪNG ĐƠN VỊ")
-    document.paragraph(APPENDIX_NOTE)
+    document.paragraph(APPENDIX_NOTE if data["rows"] else NO_UNITS)
     document.closing(RECIPIENTS, data["signer_title"], data["signer_name"])
-    document.appendix(APPENDIX_TITLE + data["month"], f"Báo cáo số {data['number']}",
-                      data["issued"])
+    if data["rows"]:
+        document.appendix(APPENDIX_TITLE + data["month"], f"Báo cáo số {data['number']}",
+                          data["issued"])
     for row in data["rows"]:
         document.paragraph(f"{row.rank}. {row.unit_name}: {row.total:.2f} điểm.")
         if row.details:
@@ -139,7 +158,7 @@ def report_docx(evaluation: Evaluation) -> bytes:
                 ["Nhiệm vụ", "Hạn", "Người chịu trách nhiệm", "Lý do trừ điểm"],
                 [(f"{item['task_code']} {item['task_title']}",
                   f"{data['local'](item['due_at']):%d/%m/%Y}",
-                  item["responsible"] or "Thủ trưởng đơn vị",
+                  person_label(item),
                   ", ".join(REASON_TEXT[r] for r in item["reasons"]))
                  for item in row.details[:DETAIL_LIMIT]])
             if len(row.details) > DETAIL_LIMIT:

@@ -143,18 +143,21 @@ def escalate(now: datetime, report: ReminderReport) -> None:
     }
     latest_cutoff = max(levels.values())
     cutoff_instant = datetime.combine(latest_cutoff + timedelta(days=1), time(), tzinfo=LOCAL_TZ)
+    # Each level looks back ESCALATE_WITHIN_DAYS from its own cutoff.
+    window = timedelta(days=config["ESCALATE_WITHIN_DAYS"])
+    since = datetime.combine(min(levels.values()) - window, time(), tzinfo=LOCAL_TZ)
     done = {(o, lv) for o, lv in db.session.execute(
-        select(Escalation.occurrence_id, Escalation.level))}
+        select(Escalation.occurrence_id, Escalation.level)
+        .join(Occurrence, Occurrence.id == Escalation.occurrence_id)
+        .where(Occurrence.due_at >= since))}
     heads = unit_heads_by_unit()
     batches: dict[tuple[int, int], list[Occurrence]] = defaultdict(list)
     recipients: dict[int, User] = {}
-    since = datetime.combine(today - timedelta(days=config["ESCALATE_WITHIN_DAYS"]), time(),
-                             tzinfo=LOCAL_TZ)
     for occurrence in _open_occurrences(cutoff_instant, since):
         due_day = occurrence.due_at.astimezone(LOCAL_TZ).date()
         unit = occurrence.task.owner_unit
         for level, cutoff in levels.items():
-            if due_day > cutoff or (occurrence.id, level) in done:
+            if not cutoff - window <= due_day <= cutoff or (occurrence.id, level) in done:
                 continue
             targets = heads.get(unit.id, []) if level == UNIT_HEAD_LEVEL else (
                 [unit.supervisor] if unit.supervisor and unit.supervisor.is_active else [])

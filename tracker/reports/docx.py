@@ -16,10 +16,15 @@ from docx.shared import Mm, Pt
 FONT = "Times New Roman"
 
 
-def official_date(place: str, day: date) -> str:
-    """"Cẩm Giang, ngày 05 tháng 5 năm 2026": day padded, month padded only for 1 and 2."""
+def official_day(day: date) -> str:
+    """"ngày 05 tháng 5 năm 2026": day padded, month padded only for 1 and 2."""
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def official_date(place: str, day: date) -> str:
+    """"Cẩm Giang, ngày 05 tháng 5 năm 2026"."""
+    return f"{place}, {official_day(day)}"
 
 
 class OfficialDocument:
@@ -72,7 +77,7 @@ class OfficialDocument:
         """A new page opening an appendix: "Phụ lục", its title, what it is attached to."""
         self.document.add_page_break()
         for text, bold, italic in (("Phụ lục", True, False), (subject.upper(), True, False),
-                                   (f"(Kèm theo {attached_to} ngày {issued:%d/%m/%Y})", False,
+                                   (f"(Kèm theo {attached_to} {official_day(issued)})", False,
                                     True)):
             paragraph = self.document.add_paragraph()
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER

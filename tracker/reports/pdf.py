@@ -18,6 +18,7 @@ import gc
 import io
 import math
 import multiprocessing
+import multiprocessing.connection
 import os
 import threading
 from collections.abc import Sequence
@@ -67,23 +68,40 @@ def layout(html: str, css: str, root: str):
         stylesheets=[CSS(string=css, font_config=fonts, url_fetcher=fetcher)], font_config=fonts)
 
 
-@contextmanager
-def fewer_collections():
+class _Collections:
     """WeasyPrint makes millions of short-lived objects, and the cyclic garbage collector's
     frequent young collections cost about a fifth of a long render: collect less often while
-    rendering (measured on 200 units: 6.7 s, 5.5 s with these thresholds, same peak memory)."""
-    thresholds = gc.get_threshold()
-    gc.set_threshold(50_000, 10, 10)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
+    any render runs in this process (measured on 200 units: 6.7 s, 5.5 s with these
+    thresholds, same peak memory). Counted, as a threaded worker may render two at once."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.renders = 0
+        self.saved = gc.get_threshold()
+
+    @contextmanager
+    def fewer(self):
+        with self.lock:
+            if self.renders == 0:
+                self.saved = gc.get_threshold()
+                gc.set_threshold(50_000, 10, 10)
+            self.renders += 1
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.renders -= 1
+                if self.renders == 0:
+                    gc.set_threshold(*self.saved)
+
+
+collections = _Collections()
 
 
 def write_piece(html: str, css: str, root: str) -> tuple[bytes, int]:
     """One document's PDF bytes and number of pages; plain values in and out, so that it can
     run in another process."""
-    with fewer_collections():
+    with collections.fewer():
         document = layout(html, css, root)
         return document.write_pdf(), len(document.pages)
 
@@ -96,7 +114,7 @@ def render_pdf(template: str, **context) -> bytes:
 
 def workers() -> int:
     configured = current_app.config.get("PDF_WORKERS")
-    return max(1, configured if configured else min(4, os.cpu_count() or 1))
+    return max(1, configured if configured else min(4, len(os.sched_getaffinity(0))))
 
 
 def pool_context():
@@ -107,8 +125,31 @@ def pool_context():
         "fork" if threading.active_count() == 1 else "forkserver")
     context = multiprocessing.get_context(method)
     if method == "forkserver":
+        # "__main__" is multiprocessing's own default: the script that started this process
+        # is imported once by the server rather than by every process it forks.
         context.set_forkserver_preload(["__main__", __name__, "weasyprint"])
     return context
+
+
+def start_piece_process() -> None:
+    """Set up a process that renders pieces.
+
+    A forked process has the parent's objects (its database connections among them, which it
+    never uses, and leaves with ``os._exit``): ``gc.freeze`` keeps its collections off them,
+    instead of touching, and so copying, the whole of the parent's memory. It collects less
+    often, as a render does, and ends if the process that started it dies (a web worker
+    killed for a timeout), instead of waiting for work for ever.
+    """
+    gc.freeze()
+    gc.set_threshold(50_000, 10, 10)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_end_with, args=(parent.sentinel,), daemon=True).start()
+
+
+def _end_with(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(1)
 
 
 def render_report(template: str, appendix: str, sections: Sequence, **context) -> bytes:
@@ -126,7 +167,7 @@ def render_report(template: str, appendix: str, sections: Sequence, **context) -
     report = render_template(f"pdf/{template}", static=STATIC_PREFIX, **context)
     if not sections:
         return write_piece(report, stylesheet(), root)[0]
-    count = min(workers(), len(sections) // current_app.config["PDF_SECTIONS_PER_PIECE"])
+    count = min(workers(), len(sections) // max(1, current_app.config["PDF_SECTIONS_PER_PIECE"]))
     if count <= 1:
         html = render_template(f"pdf/{appendix}", static=STATIC_PREFIX, sections=sections,
                                heading=True, **context)
@@ -140,20 +181,22 @@ def render_report(template: str, appendix: str, sections: Sequence, **context) -
     starts = [1 + start for start in range(0, len(sections), size)]
     import weasyprint  # noqa: F401  (before the processes fork, so that they inherit it)
 
-    # gc.freeze in a forked process: its collections then leave alone the objects it inherited,
-    # instead of touching, and so copying, the whole of this process's memory.
     with ProcessPoolExecutor(max_workers=len(pieces), mp_context=pool_context(),
-                             initializer=gc.freeze) as pool:
-        jobs = [pool.submit(write_piece, piece, stylesheet(first), root)
-                for piece, first in zip(pieces, starts, strict=True)]
-        report_pdf = write_piece(report, stylesheet(), root)[0]
-        results = [job.result() for job in jobs]
-        first = 1
-        for i, piece in enumerate(pieces):
-            if starts[i] != first:
-                jobs[i] = pool.submit(write_piece, piece, stylesheet(first), root)
-            first += results[i][1]
-        results = [job.result() for job in jobs]
+                             initializer=start_piece_process) as pool:
+        try:
+            jobs = [pool.submit(write_piece, piece, stylesheet(first), root)
+                    for piece, first in zip(pieces, starts, strict=True)]
+            report_pdf = write_piece(report, stylesheet(), root)[0]
+            results = [job.result() for job in jobs]
+            first = 1
+            for i, piece in enumerate(pieces):
+                if starts[i] != first:
+                    jobs[i] = pool.submit(write_piece, piece, stylesheet(first), root)
+                first += results[i][1]
+            results = [job.result() for job in jobs]
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
     return join([report_pdf] + [pdf for pdf, _pages in results])
 
 
