@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -27,6 +27,7 @@ from tracker.evaluation.scoring import Level
 from tracker.extensions import db
 from tracker.forms import flash_errors
 from tracker.org.models import Role
+from tracker.reports import download
 
 bp = Blueprint("evaluation", __name__, url_prefix="/evaluation")
 READERS = (Role.ADMIN, Role.LEADER, Role.OFFICE)
@@ -149,38 +150,31 @@ def issue(evaluation_id: int):
     return redirect(url_for("evaluation.detail", evaluation_id=evaluation_id))
 
 
-def attachment(data: bytes | str, mimetype: str, name: str) -> Response:
-    return Response(data, mimetype=mimetype,
-                    headers={"Content-Disposition": f"attachment; filename={name}"})
-
-
 @bp.route("/<int:evaluation_id>/report.pdf")
 def report_pdf(evaluation_id: int):
     evaluation = get_evaluation_or_404(evaluation_id)
     data = evaluation.pdf if evaluation.status != EvaluationStatus.DRAFT else \
         documents.report_pdf(evaluation)
-    return attachment(data, "application/pdf",
-                      f"xep-loai-{evaluation.month}-v{evaluation.version}.pdf")
+    return download(data, f"{file_stem(evaluation)}.pdf")
 
 
 @bp.route("/<int:evaluation_id>/report.docx")
 def report_docx(evaluation_id: int):
     evaluation = get_evaluation_or_404(evaluation_id)
-    return attachment(documents.report_docx(evaluation),
-                      "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                      f"xep-loai-{evaluation.month}-v{evaluation.version}.docx")
+    return download(documents.report_docx(evaluation), f"{file_stem(evaluation)}.docx")
 
 
 @bp.route("/<int:evaluation_id>/report.xlsx")
 def report_xlsx(evaluation_id: int):
     evaluation = get_evaluation_or_404(evaluation_id)
-    return attachment(documents.report_xlsx(evaluation),
-                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                      f"xep-loai-{evaluation.month}-v{evaluation.version}.xlsx")
+    return download(documents.report_xlsx(evaluation), f"{file_stem(evaluation)}.xlsx")
 
 
 @bp.route("/<int:evaluation_id>/report.csv")
 def report_csv(evaluation_id: int):
     evaluation = get_evaluation_or_404(evaluation_id)
-    return attachment(documents.report_csv(evaluation), "text/csv; charset=utf-8",
-                      f"xep-loai-{evaluation.month}-v{evaluation.version}.csv")
+    return download(documents.report_csv(evaluation), f"{file_stem(evaluation)}.csv")
+
+
+def file_stem(evaluation: Evaluation) -> str:
+    return f"xep-loai-{evaluation.month}-v{evaluation.version}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from flask import Blueprint, Response, abort, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -35,6 +35,7 @@ from tracker.inspections.models import (
     RoundState,
 )
 from tracker.org.models import Unit, UnitKind, User
+from tracker.reports import download
 from tracker.schedule.models import Occurrence
 
 bp = Blueprint("inspections", __name__, url_prefix="/inspections")
@@ -267,19 +268,14 @@ def photo(round_id: int, item_id: int):
 @bp.route("/<int:round_id>/minutes.pdf")
 def minutes_pdf(round_id: int):
     inspection = get_round_or_404(round_id)
-    return Response(documents.minutes_pdf(inspection), mimetype="application/pdf",
-                    headers={"Content-Disposition":
-                             f"attachment; filename=bien-ban-kiem-tra-{inspection.id}.pdf"})
+    return download(documents.minutes_pdf(inspection), f"bien-ban-kiem-tra-{inspection.id}.pdf")
 
 
 @bp.route("/<int:round_id>/minutes.docx")
 def minutes_docx(round_id: int):
     inspection = get_round_or_404(round_id)
-    return Response(
-        documents.minutes_docx(inspection),
-        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        headers={"Content-Disposition":
-                 f"attachment; filename=bien-ban-kiem-tra-{inspection.id}.docx"})
+    return download(documents.minutes_docx(inspection),
+                    f"bien-ban-kiem-tra-{inspection.id}.docx")
 
 
 @bp.route("/criteria", methods=["GET", "POST"])

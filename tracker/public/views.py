@@ -1,6 +1,6 @@
 """What anyone may see without logging in: results the Office has published."""
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, abort, render_template
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -10,6 +10,7 @@ from tracker.evaluation.models import Evaluation, EvaluationRow, EvaluationStatu
 from tracker.extensions import db
 from tracker.inspections import services as inspections
 from tracker.inspections.models import InspectionItem, InspectionRound, ItemResult
+from tracker.reports import download
 
 bp = Blueprint("public", __name__, url_prefix="/cong-khai")
 
@@ -45,8 +46,7 @@ def ranking_pdf(evaluation_id: int):
     issued = db.session.get(Evaluation, evaluation_id)
     if issued is None or issued.status == EvaluationStatus.DRAFT or issued.pdf is None:
         abort(404)
-    return Response(issued.pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f"attachment; filename=xep-loai-{issued.month}.pdf"})
+    return download(issued.pdf, f"xep-loai-{issued.month}.pdf")
 
 
 @bp.route("/kiem-tra/<int:round_id>")

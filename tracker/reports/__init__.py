@@ -1,1 +1,16 @@
+"""Official documents (PDF, DOCX) and the downloads that carry every report."""
 
+from flask import Response
+
+MIMETYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def download(data: bytes | str, name: str) -> Response:
+    """A report as a file to save, its type given by the name's extension (an ASCII name)."""
+    return Response(data, mimetype=MIMETYPES[name.rsplit(".", 1)[-1]],
+                    headers={"Content-Disposition": f"attachment; filename={name}"})
