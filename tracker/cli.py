@@ -17,6 +17,7 @@ from tracker.db import LOCAL_TZ
 from tracker.demo import simulate as simulate_history
 from tracker.directives import seeding
 from tracker.directives import services as directive_services
+from tracker.directives.cli import directive_cli
 from tracker.evaluation import documents as evaluation_documents
 from tracker.evaluation import services as evaluation
 from tracker.extensions import db
@@ -39,17 +40,19 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 @click.command("seed")
 @with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-def seed_command(path: Path) -> None:
+@click.option("--reason", default="", help="Why, when the file changes a published directive.")
+def seed_command(path: Path, reason: str) -> None:
     """Load a directive file (YAML): check all of it, then create or update by codes."""
     try:
         spec = seeding.load_file(path)
+        summary = directive_services.load_directive(spec, actor=None, reason=reason)
     except seeding.DirectiveFileError as error:
+        db.session.rollback()
         for problem in error.problems:
             click.echo(str(problem), err=True)
         click.echo(_("%(n)d problem(s) found; nothing was written.", n=len(error.problems)),
                    err=True)
         raise SystemExit(1) from None
-    summary = directive_services.load_directive(spec, actor=None)
     db.session.commit()
     click.echo(
         _("Directive %(code)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.",
@@ -292,6 +295,7 @@ def audit_verify() -> None:
 
 def register_commands(app: Flask) -> None:
     for command in (seed_command, demo_command, users_cli, schedule_cli, calendar_cli,
-                    agenda_command, remind_command, audit_cli, indicators_cli, evaluate_command):
+                    agenda_command, remind_command, audit_cli, indicators_cli, evaluate_command,
+                    directive_cli):
         app.cli.add_command(command)
     register_ops_commands(app)

@@ -34,6 +34,32 @@ class Comparator(enum.StrEnum):
     RANK_AT_MOST = "rank_at_most"
 
 
+class DirectiveType(enum.StrEnum):
+    """The genre printed above the trích yếu (NĐ 30/2020 names)."""
+
+    CONCLUSION_NOTICE = "conclusion_notice"
+    PLAN = "plan"
+    DIRECTIVE = "directive"
+    OFFICIAL_LETTER = "official_letter"
+    DECISION = "decision"
+    REPORT = "report"
+    OTHER = "other"
+
+
+class DirectiveStatus(enum.StrEnum):
+    # A draft plans nothing and notifies nobody; publishing plans the work and tells the units.
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class Aggregate(enum.StrEnum):
+    """How a month's figure is formed from the month's verified readings."""
+
+    LAST = "last"
+    AVERAGE = "average"
+    SUM = "sum"
+
+
 class Directive(db.Model):
     __tablename__ = "directives"
 
@@ -46,6 +72,21 @@ class Directive(db.Model):
     issuer: Mapped[str] = mapped_column(String(200))
     signer_name: Mapped[str] = mapped_column(String(200), default="")
     signer_title: Mapped[str] = mapped_column(String(200), default="")
+    # "TM." (on behalf of the body), "KT." (deputy signing for the head), "TL." or "".
+    signer_authority: Mapped[str] = mapped_column(String(10), default="")
+    doc_type: Mapped[DirectiveType | None] = mapped_column(enum_column(DirectiveType))
+    # The trích yếu: the one-line summary under the type.
+    summary: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[DirectiveStatus] = mapped_column(
+        enum_column(DirectiveStatus), default=DirectiveStatus.PUBLISHED
+    )
+    # The signed document, kept in the evidence store by its checksum.
+    document_sha256: Mapped[str | None] = mapped_column(String(64))
+    document_name: Mapped[str] = mapped_column(String(255), default="")
+    published_at: Mapped[datetime | None]
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The leader the Office published for; the leader's own act when it is the publisher.
+    published_for_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     place: Mapped[str] = mapped_column(String(100), default="")
     # A source may leave the day blank ("ngày   tháng 4 năm 2026"): then the day is unknown
     # and issued_on holds the first of the month with issued_day_known False.
@@ -59,12 +100,18 @@ class Directive(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
+    published_by: Mapped[User | None] = relationship(foreign_keys=[published_by_id])
+    published_for: Mapped[User | None] = relationship(foreign_keys=[published_for_id])
     tasks: Mapped[list[Task]] = relationship(
         back_populates="directive", order_by="Task.position", cascade="all, delete-orphan"
     )
     indicators: Mapped[list[Indicator]] = relationship(
         back_populates="directive", order_by="Indicator.position", cascade="all, delete-orphan"
     )
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == DirectiveStatus.DRAFT
 
     def __repr__(self) -> str:
         return f"<Directive {self.code}>"
@@ -86,6 +133,10 @@ class Indicator(db.Model):
     # Comparator details: {"of": 114} for a rank, {"baseline": "2026-Q1"} for an increase,
     # {"milestone": "2026-06-30"} where the target must be reached early and then kept.
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    aggregate: Mapped[Aggregate] = mapped_column(enum_column(Aggregate), default=Aggregate.LAST)
+    # Import drafts: the sentence the item came from, and where the reader was unsure.
+    source: Mapped[str] = mapped_column(Text, default="")
+    doubt: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(default=0)
 
     directive: Mapped[Directive] = relationship(back_populates="indicators")
@@ -127,6 +178,10 @@ class Task(db.Model):
     ends_on: Mapped[date]
     outcome: Mapped[str] = mapped_column(Text, default="")
     indicator_id: Mapped[int | None] = mapped_column(ForeignKey("indicators.id"))
+    # None: the owner unit's supervisor.
+    supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    source: Mapped[str] = mapped_column(Text, default="")
+    doubt: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(default=0)
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -136,6 +191,11 @@ class Task(db.Model):
     owner_unit: Mapped[Unit] = relationship(foreign_keys=[owner_unit_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     delegate: Mapped[User | None] = relationship(foreign_keys=[delegate_id])
+    supervisor: Mapped[User | None] = relationship(foreign_keys=[supervisor_id])
+
+    @property
+    def supervising_leader(self) -> User | None:
+        return self.supervisor or self.owner_unit.supervisor
 
     @property
     def responsible(self) -> User | None:
