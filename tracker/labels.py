@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from tracker.directives.models import Comparator, Frequency
+from tracker.directives.models import Aggregate, Comparator, DirectiveType, Frequency
 from tracker.org.models import Role, UnitKind
 
 ROLE_LABELS = {
@@ -39,6 +39,29 @@ COMPARATOR_LABELS = {
     Comparator.RANK_AT_MOST: _l("rank no lower than"),
 }
 
+DIRECTIVE_TYPE_LABELS = {
+    DirectiveType.CONCLUSION_NOTICE: _l("Conclusion notice"),
+    DirectiveType.PLAN: _l("Plan"),
+    DirectiveType.DIRECTIVE: _l("Directive (chỉ thị)"),
+    DirectiveType.OFFICIAL_LETTER: _l("Official letter"),
+    DirectiveType.DECISION: _l("Decision"),
+    DirectiveType.REPORT: _l("Report"),
+    DirectiveType.OTHER: _l("Other"),
+}
+
+AGGREGATE_LABELS = {
+    Aggregate.LAST: _l("the last verified reading"),
+    Aggregate.AVERAGE: _l("the average of the readings"),
+    Aggregate.SUM: _l("the sum of the readings"),
+}
+
+AUTHORITY_LABELS = {
+    "": _l("none"),
+    "TM.": _l("TM. (on behalf of the body)"),
+    "KT.": _l("KT. (signing for the head)"),
+    "TL.": _l("TL. (by delegation)"),
+}
+
 WEEKDAY_LABELS = {
     "mon": _l("Monday"),
     "tue": _l("Tuesday"),
@@ -64,6 +87,13 @@ AUDIT_ACTION_LABELS = {
     "task.update": _l("updated the task"),
     "task.deactivate": _l("deactivated the task"),
     "task.delegate": _l("assigned the task"),
+    "task.amend": _l("amended the task"),
+    "directive.create": _l("created the directive"),
+    "directive.update": _l("updated the directive"),
+    "directive.publish": _l("published the directive"),
+    "directive.amend": _l("amended the directive"),
+    "indicator.create": _l("created the indicator"),
+    "indicator.update": _l("updated the indicator"),
     "schedule.sync": _l("planned the periods"),
     "indicator.reading_enter": _l("entered a figure"),
     "indicator.reading_verify": _l("verified a figure"),

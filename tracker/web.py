@@ -78,6 +78,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from tracker.auth.views import bp as auth_bp
+    from tracker.directives.editor_views import bp as editor_bp
     from tracker.directives.views import bp as directives_bp
     from tracker.evaluation.views import bp as evaluation_bp
     from tracker.indicators.views import bp as indicators_bp
@@ -89,7 +90,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.schedule.views import bp as schedule_bp
     from tracker.workflow.views import bp as workflow_bp
 
-    for blueprint in (main_bp, auth_bp, org_bp, directives_bp, notify_bp, schedule_bp,
+    for blueprint in (main_bp, auth_bp, org_bp, editor_bp, directives_bp, notify_bp, schedule_bp,
                       workflow_bp, inspections_bp, public_bp, indicators_bp, evaluation_bp):
         app.register_blueprint(blueprint)
     from tracker.ops.views import bp as ops_bp

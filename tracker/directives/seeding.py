@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from flask import has_app_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ValidationError
@@ -227,7 +228,12 @@ def _codes(checker: Checker, raw: dict, name: str) -> set[str] | None:
 
 
 def _add_known_codes(known: dict[str, set[str] | None]) -> None:
-    """A file may name units and people the app already knows, not only its own."""
+    """A file may name units and people the app already knows, not only its own.
+
+    Without an application (a file checked on its own) only the file's codes are known.
+    """
+    if not has_app_context():
+        return
     if known["units"] is not None:
         known["units"] |= set(db.session.scalars(select(Unit.code)))
     if known["people"] is not None:

@@ -13,9 +13,12 @@ from wtforms import SelectChoice
 from tracker.audit.models import AuditEntry
 from tracker.db import utcnow
 from tracker.directives import policies, seeding
+from tracker.directives import queries as directive_queries
 from tracker.directives import services as directive_services
+from tracker.directives.documents import resolve_document
+from tracker.directives.editor_views import publish_form_for
 from tracker.directives.forms import DirectiveConfirmForm, DirectiveUploadForm, TaskFilterForm
-from tracker.directives.models import Directive, Frequency, Indicator, Task
+from tracker.directives.models import Directive, DirectiveStatus, Frequency, Indicator, Task
 from tracker.extensions import db
 from tracker.org.models import Role, Unit
 from tracker.schedule.forms import EventForm
@@ -50,12 +53,16 @@ def directive_list():
         .group_by(Task.directive_id)
         .subquery()
     )
-    rows = db.session.execute(
+    query = (
         select(Directive, func.coalesce(counts.c.n, 0))
         .outerjoin(counts, counts.c.directive_id == Directive.id)
         .order_by(Directive.starts_on.desc(), Directive.id.desc())
-    ).all()
-    return render_template("directives/list.html", rows=rows)
+    )
+    if not (policies.can_edit_directives(current_user) or policies.can_publish(current_user)):
+        query = query.where(Directive.status == DirectiveStatus.PUBLISHED)
+    rows = db.session.execute(query).all()
+    return render_template("directives/list.html", rows=rows,
+                           can_edit=policies.can_edit_directives(current_user))
 
 
 @bp.route("/directives/<int:directive_id>")
@@ -63,6 +70,8 @@ def directive_detail(directive_id: int):
     directive = db.session.get(Directive, directive_id)
     if directive is None:
         abort(404)
+    if not policies.can_view_directive(current_user, directive):
+        abort(403)
     tasks_query = (
         select(Task)
         .where(Task.directive_id == directive.id, Task.is_active)
@@ -79,11 +88,15 @@ def directive_detail(directive_id: int):
         .options(joinedload(Indicator.owner_unit))
         .order_by(Indicator.position)
     ).all()
+    sees_all = policies.can_edit_directives(current_user) or policies.can_publish(current_user)
     return render_template(
         "directives/detail.html",
         directive=directive,
         tasks=db.session.scalars(tasks_query).unique().all(),
         indicators=indicators,
+        can_edit=policies.can_edit_directives(current_user),
+        publish_form=publish_form_for(directive),
+        history=directive_queries.directive_history(directive) if sees_all else [],
     )
 
 
@@ -101,7 +114,8 @@ def task_list():
     query = (
         select(Task)
         .join(Task.owner_unit)
-        .where(Task.is_active)
+        .join(Task.directive)
+        .where(Task.is_active, Directive.status == DirectiveStatus.PUBLISHED)
         .options(
             joinedload(Task.owner_unit),
             joinedload(Task.assignee),
@@ -194,13 +208,13 @@ def import_directive():
         data = upload.read()
         name = Path(upload.filename or "directive.yaml").name
         try:
-            spec = seeding.parse_directive_bytes(data, name)
+            spec = resolve_document(seeding.parse_directive_bytes(data, name), None)
         except seeding.DirectiveFileError as error:
             problems = error.problems
         else:
             digest = hashlib.sha256(data).hexdigest()
             (pending_dir() / f"{digest}.yaml").write_bytes(data)
-            confirm = DirectiveConfirmForm(digest=digest)
+            confirm = DirectiveConfirmForm(digest=digest, reason=form.reason.data)
             return render_template(
                 "directives/import_preview.html", spec=spec, form=confirm, filename=name
             )
@@ -219,10 +233,13 @@ def confirm_import():
         flash(_("The checked file is no longer here; please upload it again."), "warning")
         return redirect(url_for("directives.import_directive"))
     try:
-        spec = seeding.parse_directive_bytes(path.read_bytes(), path.name)
-    except seeding.DirectiveFileError:
-        abort(400)
-    summary = directive_services.load_directive(spec, current_user)
+        spec = resolve_document(seeding.parse_directive_bytes(path.read_bytes(), path.name), None)
+        summary = directive_services.load_directive(spec, current_user, form.reason.data or "")
+    except seeding.DirectiveFileError as error:
+        db.session.rollback()
+        form = DirectiveUploadForm(reason=form.reason.data)
+        return render_template("directives/import.html", form=form,
+                               problems=error.problems), 422
     path.unlink()
     flash(
         _("Directive loaded: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.",

@@ -1,0 +1,99 @@
+"""Reads for the directive pages and the editor: choices, history, the next deadlines of a rule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_core import PydanticCustomError
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
+
+from tracker.audit.models import AuditEntry
+from tracker.directives.models import Directive, Frequency, Indicator, Task
+from tracker.directives.schema import DEFAULT_TIME, RULE_MODELS, message_for, parse_date
+from tracker.extensions import db
+from tracker.org.models import Role, Unit, User
+from tracker.schedule.calendar import WorkCalendar
+from tracker.schedule.planning import due_datetime, planned
+
+PREVIEW_COUNT = 5
+# How far ahead a preview looks for the next deadlines (a quarterly rule needs a year).
+PREVIEW_DAYS = 400
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the editor's selects offer: every code a directive may refer to."""
+
+    units: list[Unit]
+    people: list[User]
+    leaders: list[User]
+
+
+def editor_choices() -> Choices:
+    units = db.session.scalars(select(Unit).where(Unit.is_active).order_by(Unit.name)).all()
+    people = db.session.scalars(
+        select(User).where(User.is_active, User.person_code.is_not(None))
+        .options(joinedload(User.unit)).order_by(User.full_name)
+    ).all()
+    leaders = db.session.scalars(
+        select(User).where(User.is_active, User.role == Role.LEADER).order_by(User.full_name)
+    ).all()
+    return Choices(list(units), list(people), list(leaders))
+
+
+def directive_history(directive: Directive, limit: int = 50) -> list[AuditEntry]:
+    """Who changed what and when: the directive, its tasks and its indicators, newest first."""
+    task_ids = select(Task.id).where(Task.directive_id == directive.id)
+    indicator_ids = select(Indicator.id).where(Indicator.directive_id == directive.id)
+    return list(db.session.scalars(
+        select(AuditEntry).where(or_(
+            (AuditEntry.object_type == "Directive") & (AuditEntry.object_id == directive.id),
+            (AuditEntry.object_type == "Task") & AuditEntry.object_id.in_(task_ids),
+            (AuditEntry.object_type == "Indicator") & AuditEntry.object_id.in_(indicator_ids),
+        )).options(joinedload(AuditEntry.actor)).order_by(AuditEntry.id.desc()).limit(limit)
+    ))
+
+
+@dataclass(frozen=True)
+class Preview:
+    deadlines: list[datetime]
+    problem: str = ""
+
+
+def next_deadlines(frequency: str, due: Any, start: str, end: str, today: date,
+                   count: int = PREVIEW_COUNT) -> Preview:
+    """The next ``count`` deadlines a rule gives on the working-day calendar, from ``today``.
+
+    The rule is checked by the schema's own models, so the preview refuses what saving would.
+    For work done on an event, the deadline of an event recorded today.
+    """
+    if frequency not in set(Frequency):
+        return Preview([])
+    kind = Frequency(frequency)
+    try:
+        first = parse_date(start) if start else today
+        last = parse_date(end) if end else first + timedelta(days=PREVIEW_DAYS)
+        if kind == Frequency.ONCE:
+            if not due:
+                return Preview([])
+            rule = {"date": parse_date(due).isoformat(), "time": DEFAULT_TIME}
+        else:
+            rule = RULE_MODELS[kind].model_validate(due or {}).model_dump(mode="json")
+    except ValidationError as error:
+        detail = error.errors(include_url=False)[0]
+        return Preview([], message_for(detail["type"], detail.get("ctx") or {}))
+    except PydanticCustomError as error:  # a date parser used on its own
+        return Preview([], message_for(error.type, error.context or {}))
+    origin = max(first, today)
+    until = min(last, origin + timedelta(days=PREVIEW_DAYS))
+    calendar = WorkCalendar.load(min(first, origin), until + timedelta(days=40))
+    if kind == Frequency.ON_EVENT:
+        due_on = calendar.add_working_days(origin, int(rule.get("within_working_days", 1)))
+        return Preview([due_datetime(due_on, rule)])
+    sample = Task(frequency=kind, due_rule=rule, starts_on=first, ends_on=last)
+    dates = [item.due_on for item in planned(sample, calendar, until) if item.due_on >= origin]
+    return Preview([due_datetime(day, rule) for day in dates[:count]])
