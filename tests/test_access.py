@@ -13,7 +13,7 @@ from sqlalchemy import select
 from tests import factories
 from tests.conftest import csrf_token, login
 from tracker.db import utcnow
-from tracker.directives.models import Comparator, Frequency, Indicator
+from tracker.directives.models import Comparator, DirectiveStatus, Frequency, Indicator
 from tracker.evaluation import services as evaluations
 from tracker.evidence import storage
 from tracker.evidence.models import Evidence, EvidenceKind
@@ -75,6 +75,8 @@ def world(app):
         round_item = db.session.scalars(select(InspectionItem).where(
             InspectionItem.round_id == inspection.id)).first()
         draft = evaluations.compute(users["office"], date(2026, 1, 1))
+        task_a.directive.document_sha256, task_a.directive.document_name = stored.sha256, "vb.png"
+        draft_directive = factories.directive(status=DirectiveStatus.DRAFT)
         db.session.commit()
         return {
             "task_a": task_a.id, "task_b": task_b.id, "task_d": task_d.id, "event_a": event_a.id,
@@ -82,7 +84,7 @@ def world(app):
             "occ_a": occ_a.id, "occ_b": occ_b.id, "occ_d": occ_d.id, "occ_s": occ_s.id,
             "evidence": evidence.id, "round": inspection.id, "round_item": round_item.id,
             "indicator_a": indicators[0].id, "indicator_b": indicators[1].id, "reading": reading.id,
-            "evaluation": draft.id, "row": draft.rows[0].id,
+            "evaluation": draft.id, "row": draft.rows[0].id, "draft": draft_directive.id,
         }
 
 
@@ -96,6 +98,14 @@ def routes(world):
         "delegated_task": ("GET", f"/tasks/{world['task_d']}"),
         "other_task": ("GET", f"/tasks/{world['task_b']}"),
         "import": ("GET", "/directives/import"),
+        "new_directive": ("GET", "/directives/new"),
+        "edit_directive": ("GET", f"/directives/{world['directive']}/edit"),
+        "draft_directive": ("GET", f"/directives/{world['draft']}"),
+        "publish_directive": ("POST", f"/directives/{world['draft']}/publish"),
+        "export_directive": ("GET", f"/directives/{world['directive']}/export.yaml"),
+        "directive_document": ("GET", f"/directives/{world['directive']}/document"),
+        "directive_template": ("GET", "/directives/template.yaml"),
+        "rule_preview": ("GET", "/directives/rule-preview?frequency=daily"),
         "units": ("GET", "/admin/units"),
         "new_unit": ("GET", "/admin/units/new"),
         "edit_unit": ("GET", f"/admin/units/{world['unit']}"),
@@ -163,7 +173,15 @@ ALLOWED = {
     "own_task": OVERSEERS | {"unit_head"},
     "delegated_task": EVERYONE,
     "other_task": OVERSEERS,
-    "import": {"admin"},
+    "import": {"admin", "office"},
+    "new_directive": {"admin", "office"},
+    "edit_directive": {"admin", "office"},
+    "draft_directive": OVERSEERS,
+    "publish_directive": OVERSEERS,
+    "export_directive": EVERYONE,
+    "directive_document": EVERYONE,
+    "directive_template": {"admin", "office"},
+    "rule_preview": {"admin", "office"},
     "units": {"admin"},
     "new_unit": {"admin"},
     "edit_unit": {"admin"},

@@ -85,3 +85,15 @@ def test_a_draft_file_plans_nothing(app, runner, tmp_path):
         assert db.session.scalar(select(func.count(Occurrence.id))) > 0
         assert db.session.scalar(select(User).where(User.person_code == "VU-MANH-HUY")).role \
             == Role.LEADER
+
+
+def test_the_commented_template_loads_as_a_draft(app, runner):
+    template = ROOT / "tracker" / "directives" / "template.yaml"
+    result = runner.invoke(args=["seed", str(template)])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        directive = db.session.scalar(select(Directive))
+        assert directive.is_draft
+        assert directive.signer_authority == "TM."
+        assert directive.indicators[0].aggregate.value == "average"
+        assert db.session.scalar(select(func.count(Occurrence.id))) == 0

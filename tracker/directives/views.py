@@ -16,7 +16,7 @@ from tracker.directives import policies, seeding
 from tracker.directives import queries as directive_queries
 from tracker.directives import services as directive_services
 from tracker.directives.documents import resolve_document
-from tracker.directives.editor_views import publish_form_for
+from tracker.directives.editor_views import TEMPLATE_FILE, publish_form_for
 from tracker.directives.forms import DirectiveConfirmForm, DirectiveUploadForm, TaskFilterForm
 from tracker.directives.models import Directive, DirectiveStatus, Frequency, Indicator, Task
 from tracker.extensions import db
@@ -218,7 +218,8 @@ def import_directive():
             return render_template(
                 "directives/import_preview.html", spec=spec, form=confirm, filename=name
             )
-    return render_template("directives/import.html", form=form, problems=problems)
+    return render_template("directives/import.html", form=form, problems=problems,
+                           template_text=TEMPLATE_FILE.read_text(encoding="utf-8"))
 
 
 @bp.route("/directives/import/confirm", methods=["POST"])
@@ -238,8 +239,8 @@ def confirm_import():
     except seeding.DirectiveFileError as error:
         db.session.rollback()
         form = DirectiveUploadForm(reason=form.reason.data)
-        return render_template("directives/import.html", form=form,
-                               problems=error.problems), 422
+        return render_template("directives/import.html", form=form, problems=error.problems,
+                               template_text=TEMPLATE_FILE.read_text(encoding="utf-8")), 422
     path.unlink()
     flash(
         _("Directive loaded: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.",
