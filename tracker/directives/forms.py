@@ -55,4 +55,4 @@ class DirectiveEditorForm(FlaskForm):
 
 class PublishForm(FlaskForm):
     leader = SelectField(_l("On behalf of"), coerce=str, validate_choice=False)
-    submit = SubmitField(_l("Publish"))
+    submit = SubmitField(_l("Publish the directive"))
