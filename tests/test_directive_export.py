@@ -12,7 +12,8 @@ from tracker.org.models import Role, User
 from tracker.schedule.models import Occurrence
 
 ROOT = Path(__file__).resolve().parents[1]
-FILES = [ROOT / "seeds" / "directive_tasks.yaml", ROOT / "tests" / "data" / "minimal_directive.yaml",
+FILES = [ROOT / "seeds" / "directive_tasks.yaml",
+         ROOT / "tests" / "data" / "minimal_directive.yaml",
          ROOT / "tests" / "data" / "second_directive.yaml"]
 
 
@@ -97,3 +98,41 @@ def test_the_commented_template_loads_as_a_draft(app, runner):
         assert directive.signer_authority == "TM."
         assert directive.indicators[0].aggregate.value == "average"
         assert db.session.scalar(select(func.count(Occurrence.id))) == 0
+
+
+PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]"
+       b"/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def test_signed_document_beside_the_file_is_stored_and_exported(app, runner, tmp_path):
+    (tmp_path / "ban-ky.pdf").write_bytes(PDF)
+    source = tmp_path / "d.yaml"
+    source.write_text(FILES[1].read_text(encoding="utf-8").replace(
+        "  issued_on: 2026-05-04", "  issued_on: 2026-05-04\n  document: ban-ky.pdf"),
+        encoding="utf-8")
+    result = runner.invoke(args=["seed", str(source)])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        directive = db.session.scalar(select(Directive))
+        assert directive.document_name == "ban-ky.pdf"
+        assert len(directive.document_sha256) == 64
+    out = tmp_path / "export.yaml"
+    runner.invoke(args=["directive", "export", "12/TB-UBND", "--out", str(out)])
+    assert "sha256:" in out.read_text(encoding="utf-8")
+    entries = audit_count(app)
+    result = runner.invoke(args=["seed", str(out)])
+    assert result.exit_code == 0, result.output
+    assert audit_count(app) == entries
+
+
+def test_a_document_that_is_not_pdf_or_word_is_refused(app, runner, tmp_path):
+    (tmp_path / "ban-ky.pdf").write_bytes(b"just text, not a PDF")
+    source = tmp_path / "d.yaml"
+    source.write_text(FILES[1].read_text(encoding="utf-8").replace(
+        "  issued_on: 2026-05-04", "  issued_on: 2026-05-04\n  document: ban-ky.pdf"),
+        encoding="utf-8")
+    result = runner.invoke(args=["seed", str(source)])
+    assert result.exit_code == 1
+    assert "directive.document" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Directive.id))) == 0

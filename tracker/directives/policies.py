@@ -38,6 +38,8 @@ def visible_tasks_clause(user: User) -> ColumnElement[bool] | None:
 
 
 def can_view_task(user: User, task: Task) -> bool:
+    if not can_view_directive(user, task.directive):
+        return False
     if sees_everything(user) or user.id in (task.assignee_id, task.delegate_id):
         return True
     if user.role == Role.UNIT_HEAD and user.unit_id is not None and (

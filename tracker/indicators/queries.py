@@ -14,7 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
-from tracker.directives.models import Aggregate, Directive, Indicator
+from tracker.directives.models import Aggregate, Directive, DirectiveStatus, Indicator
 from tracker.extensions import db
 from tracker.indicators import periods
 from tracker.indicators.charts import LineChart, line_chart
@@ -66,10 +66,11 @@ def month_figure(values: list[float], aggregate: Aggregate) -> float:
 
 
 def indicators_query() -> Select:
-    """Every indicator, newest directive first, in the directive's order."""
+    """Every indicator of a published directive, newest directive first, in its order."""
     return (
         select(Indicator)
         .join(Indicator.directive)
+        .where(Directive.status == DirectiveStatus.PUBLISHED)
         .options(joinedload(Indicator.owner_unit), joinedload(Indicator.directive))
         .order_by(Directive.starts_on.desc(), Directive.id.desc(), Indicator.position,
                   Indicator.id)
