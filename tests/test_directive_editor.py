@@ -22,7 +22,7 @@ from tracker.directives.seeding import load_file, parse_mapping
 from tracker.extensions import db
 from tracker.notify.models import Notification
 from tracker.org.models import User
-from tracker.schedule.models import Occurrence
+from tracker.workflow.models import Occurrence
 
 
 @pytest.fixture

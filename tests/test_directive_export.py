@@ -9,7 +9,7 @@ from tracker.audit.models import AuditEntry
 from tracker.directives.models import Directive, DirectiveStatus, Task
 from tracker.extensions import db
 from tracker.org.models import Role, User
-from tracker.schedule.models import Occurrence
+from tracker.workflow.models import Occurrence
 
 ROOT = Path(__file__).resolve().parents[1]
 FILES = [ROOT / "seeds" / "directive_tasks.yaml",

@@ -6,9 +6,15 @@ import pytest
 
 from tests import factories
 from tracker.db import utcnow
-from tracker.directives.models import Aggregate, Comparator, Indicator
 from tracker.extensions import db
-from tracker.indicators.models import IndicatorReading, ReadingSource, ReadingState
+from tracker.indicators.models import (
+    Aggregate,
+    Comparator,
+    Indicator,
+    IndicatorReading,
+    ReadingSource,
+    ReadingState,
+)
 from tracker.indicators.queries import counted_figures
 
 

@@ -7,9 +7,9 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from tracker.directives.models import Comparator
 from tracker.directives.problems import Checker, Location
 from tracker.directives.schema import IndicatorSpec, Period, TaskSpec
+from tracker.indicators.models import Comparator
 
 
 def check_indicator(checker: Checker, indicator: IndicatorSpec, location: Location) -> None:

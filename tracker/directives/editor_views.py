@@ -22,17 +22,23 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from tracker import labels
 from tracker.db import LOCAL_TZ, utcnow
 from tracker.directives import editing, policies, queries, seeding
 from tracker.directives import services as directive_services
 from tracker.directives.documents import store_document
 from tracker.directives.export import directive_mapping, export_yaml
 from tracker.directives.forms import DirectiveEditorForm, PublishForm
+from tracker.directives.labels import (
+    AUTHORITY_LABELS,
+    DIRECTIVE_TYPE_LABELS,
+    FREQUENCY_LABELS,
+    WEEKDAY_LABELS,
+)
 from tracker.directives.models import Directive
 from tracker.directives.problems import DirectiveFileError
 from tracker.evidence.storage import EvidenceRejectedError, path_for
 from tracker.extensions import db
+from tracker.indicators.labels import AGGREGATE_LABELS, COMPARATOR_LABELS
 from tracker.org.models import Role, User
 
 bp = Blueprint("editor", __name__)
@@ -117,13 +123,13 @@ def _options(choices: queries.Choices) -> dict[str, list[tuple[str, str]]]:
         "people": [(person.person_code, person.display_name) for person in choices.people],
         "leaders": [(person.person_code, person.display_name) for person in choices.people
                     if person.role == Role.LEADER],
-        "frequencies": pairs(labels.FREQUENCY_LABELS),
-        "weekdays": pairs(labels.WEEKDAY_LABELS),
+        "frequencies": pairs(FREQUENCY_LABELS),
+        "weekdays": pairs(WEEKDAY_LABELS),
         "days": days,
-        "types": pairs(labels.DIRECTIVE_TYPE_LABELS),
-        "authorities": [pair for pair in pairs(labels.AUTHORITY_LABELS) if pair[0]],
-        "comparators": pairs(labels.COMPARATOR_LABELS),
-        "aggregates": pairs(labels.AGGREGATE_LABELS),
+        "types": pairs(DIRECTIVE_TYPE_LABELS),
+        "authorities": pairs(AUTHORITY_LABELS),
+        "comparators": pairs(COMPARATOR_LABELS),
+        "aggregates": pairs(AGGREGATE_LABELS),
     }
 
 

@@ -11,9 +11,10 @@ from typing import Any
 import yaml
 from sqlalchemy import select
 
-from tracker.directives.models import Aggregate, Directive, Frequency, Indicator, Task
+from tracker.directives.models import Directive, Frequency, Task
 from tracker.directives.values import CODE_PATTERN
 from tracker.extensions import db
+from tracker.indicators.models import Aggregate, Indicator
 from tracker.org.models import Unit, User
 
 HEADER = "# Exported from Rõ việc; load it with: flask --app tracker seed FILE\n"

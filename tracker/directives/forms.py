@@ -11,7 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Regexp
 
-from tracker.labels import FREQUENCY_LABELS
+from tracker.directives.labels import FREQUENCY_LABELS
 
 
 class TaskFilterForm(FlaskForm):
@@ -47,6 +47,11 @@ class DirectiveConfirmForm(FlaskForm):
         validators=[Length(max=1000)],
     )
     submit = SubmitField(_l("Load this directive"))
+
+
+class TaskDelegateForm(FlaskForm):
+    person = SelectField(_l("Hand the whole task to"), choices=[])
+    submit = SubmitField(_l("Assign"))
 
 
 class DirectiveEditorForm(FlaskForm):

@@ -12,9 +12,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from tracker.audit.models import AuditEntry
-from tracker.directives.models import Directive, Frequency, Indicator, Task
+from tracker.directives.models import Directive, Frequency, Task
 from tracker.directives.schema import DEFAULT_TIME, RULE_MODELS, message_for, parse_date
 from tracker.extensions import db
+from tracker.indicators.models import Indicator
 from tracker.org.models import Role, Unit, User
 from tracker.schedule.calendar import WorkCalendar
 from tracker.schedule.planning import due_datetime, planned

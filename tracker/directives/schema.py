@@ -18,13 +18,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from tracker.directives.models import (
-    Aggregate,
-    Comparator,
-    DirectiveStatus,
-    DirectiveType,
-    Frequency,
-)
+from tracker.directives.models import DirectiveStatus, DirectiveType, Frequency
 from tracker.directives.values import (
     DEFAULT_TIME,
     LAST,
@@ -58,6 +52,7 @@ from tracker.directives.values import (
     message_for,
     parse_date,
 )
+from tracker.indicators.models import Aggregate, Comparator
 from tracker.org.models import Role, UnitKind
 
 __all__ = ["DEFAULT_TIME", "MESSAGES", "fail", "message_for", "parse_date"]

@@ -6,7 +6,6 @@ Only flushes: the caller commits, or rolls back when a change is refused.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from flask_babel import gettext as _
@@ -19,9 +18,8 @@ from tracker.directives.applying import SeedSummary, apply_directive
 from tracker.directives.models import Directive, DirectiveStatus, Task
 from tracker.directives.problems import DirectiveFileError, Problem
 from tracker.directives.schema import DirectiveSpec
+from tracker.directives.signals import directive_published
 from tracker.extensions import db
-from tracker.notify.mail import send_mail
-from tracker.notify.services import notify
 from tracker.org.models import Role, Unit, UnitKind, User
 from tracker.schedule.calendar import WorkCalendar
 from tracker.schedule.planning import sync_task, sync_tasks
@@ -140,27 +138,8 @@ def publish_directive(directive: Directive, actor: User | None,
            summary=f"{directive.code}: {directive.title}"[:300])
     tasks = _tasks_of(directive)
     sync_tasks(tasks)
-    notify_owner_units(directive, tasks)
-
-
-def notify_owner_units(directive: Directive, tasks: list[Task]) -> int:
-    """Tell the heads of each owner unit, in the app and by e-mail, what the directive gives it."""
-    by_unit: dict[int, list[Task]] = defaultdict(list)
-    for task in tasks:
-        by_unit[task.owner_unit_id].append(task)
-    heads = db.session.scalars(select(User).where(
-        User.role == Role.UNIT_HEAD, User.is_active, User.unit_id.in_(list(by_unit))))
-    sent = 0
-    for head in heads:
-        given = by_unit[head.unit_id]
-        title = _("New directive for your unit: %(title)s", title=directive.title)
-        body = "\n".join(f"- {task.code} · {task.title}" for task in given)
-        notify(head, "directive", title, body)
-        if head.email:
-            send_mail(head.email, title, body)
-        sent += 1
-    db.session.flush()
-    return sent
+    # The owner units are told by tracker.notify (in the app and by e-mail).
+    directive_published.send(directive, tasks=[task for task in tasks if task.is_active])
 
 
 AMENDABLE = frozenset({

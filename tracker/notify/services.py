@@ -14,19 +14,20 @@ from datetime import date, datetime, time, timedelta
 from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from tracker.audit.services import record
 from tracker.db import LOCAL_TZ, utcnow
-from tracker.directives.models import Task
+from tracker.directives.models import Directive, Task
+from tracker.directives.signals import directive_published
 from tracker.extensions import db
 from tracker.notify.mail import mail_enabled, send_mail
 from tracker.notify.models import DigestLog, Escalation, Notification
 from tracker.org.models import Role, Unit, User
 from tracker.schedule.calendar import WorkCalendar
-from tracker.schedule.models import Occurrence
 from tracker.schedule.status import NOT_DONE_STATES, Category, category_of, warning_window
+from tracker.workflow.models import Occurrence
 
 DIGEST_LIMIT = 30
 UNIT_HEAD_LEVEL, SUPERVISOR_LEVEL = 1, 2
@@ -122,7 +123,7 @@ def send_digests(now: datetime, report: ReminderReport) -> None:
         lines = [_line(o, now) for o in occurrences[:DIGEST_LIMIT]]
         if len(occurrences) > DIGEST_LIMIT:
             lines.append(_("… and %(n)d more.", n=len(occurrences) - DIGEST_LIMIT))
-        body = "\n".join([*lines, "", _link("main.home")])
+        body = "\n".join([*lines, "", _link("dashboard.home")])
         notify(person, "digest", title, body)
         emailed = bool(person.email) and send_mail(person.email, title, body)
         report.emails_sent += emailed
@@ -175,7 +176,7 @@ def escalate(now: datetime, report: ReminderReport) -> None:
         lines = [_line(o, now) for o in occurrences[:DIGEST_LIMIT]]
         if len(occurrences) > DIGEST_LIMIT:
             lines.append(_("… and %(n)d more.", n=len(occurrences) - DIGEST_LIMIT))
-        body = "\n".join([*lines, "", _link("main.home")])
+        body = "\n".join([*lines, "", _link("dashboard.home")])
         for occurrence in occurrences:
             notify(person, f"escalation_{level}", title, _line(occurrence, now), occurrence)
         if person.email:
@@ -201,3 +202,31 @@ def run_reminders(now: datetime | None = None) -> ReminderReport:
         }, summary=now.astimezone(LOCAL_TZ).strftime("%d/%m/%Y"))
     return report
 
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(
+        select(func.count(Notification.id)).where(
+            Notification.user_id == user.id, Notification.read_at.is_(None)
+        )
+    )
+
+
+@directive_published.connect
+def tell_owner_units(directive: Directive, tasks: list[Task], **_extra) -> int:
+    """Tell the heads of each owner unit, in the app and by e-mail, what a newly published
+    directive gives it. Returns how many people were told."""
+    by_unit: dict[int, list[Task]] = defaultdict(list)
+    for task in tasks:
+        by_unit[task.owner_unit_id].append(task)
+    heads = db.session.scalars(select(User).where(
+        User.role == Role.UNIT_HEAD, User.is_active, User.unit_id.in_(list(by_unit))))
+    told = 0
+    for head in heads:
+        title = _("New directive for your unit: %(title)s", title=directive.title)
+        body = "\n".join(f"- {task.code} · {task.title}" for task in by_unit[head.unit_id])
+        notify(head, "directive", title, body)
+        if head.email:
+            send_mail(head.email, title, body)
+        told += 1
+    db.session.flush()
+    return told
