@@ -133,7 +133,8 @@ def _options(choices: queries.Choices) -> dict[str, list[tuple[str, str]]]:
     }
 
 
-def _save(directive, header, tasks, indicators, problems) -> Directive | None:
+def _save(directive: Directive | None, header: editing.Row, tasks: list[editing.Row],
+          indicators: list[editing.Row], problems: dict[str, list[str]]) -> Directive | None:
     """Check the form through the schema and save it; on refusal fill ``problems``."""
     upload = request.files.get("document")
     if upload is not None and upload.filename:

@@ -6,7 +6,7 @@ Only flushes: the caller commits, or rolls back when a change is refused.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -29,7 +29,7 @@ class NotAllowedError(PermissionError):
     """The actor may not do this; the message says why."""
 
 
-def _refuse(spec: DirectiveSpec, field: str, message: str) -> None:
+def _refuse(spec: DirectiveSpec, field: str, message: str) -> NoReturn:
     raise DirectiveFileError([Problem(spec.source, None, field, message)])
 
 
