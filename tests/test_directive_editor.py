@@ -15,6 +15,7 @@ from werkzeug.datastructures import MultiDict
 from tests import factories
 from tests.conftest import csrf_token, login
 from tracker.audit.models import AuditEntry
+from tracker.db import LOCAL_TZ
 from tracker.directives import services
 from tracker.directives.editing import proposed_code
 from tracker.directives.models import Directive, DirectiveStatus, Task
@@ -348,3 +349,56 @@ def test_saving_the_shipped_directive_unchanged_in_the_editor_changes_nothing(cl
     with app.app_context():
         new = db.session.scalars(select(AuditEntry).where(AuditEntry.id > entries)).all()
         assert [(entry.action, entry.summary, entry.before, entry.after) for entry in new] == []
+
+
+def test_amendment_moves_only_periods_nobody_has_started(ctx, people):
+    office = db.session.scalar(select(User).where(User.username == "vanphong"))
+    mapping = {
+        "directive": {"number": "7/TB", "title": "Báo cáo tuần", "issuer": "UBND",
+                      "signer": {"name": "A", "title": "B"}, "issued_on": "2027-01-04",
+                      "period": {"start": "2027-01-04", "end": "2027-01-29"}},
+        "units": [], "people": [],
+        "tasks": [{"code": "BC", "clause": "1", "title": "Báo cáo tuần", "owner": "PKT",
+                   "frequency": "weekly", "due": {"weekday": "fri"}}],
+    }
+    summary = services.load_directive(parse_mapping(mapping, "tuan"), office)
+    task = summary.directive.tasks[0]
+    occurrences = db.session.scalars(select(Occurrence).where(Occurrence.task_id == task.id)
+                                     .order_by(Occurrence.due_at)).all()
+    started = occurrences[1]
+    started.submitted_at = started.due_at  # handed in: its period never moves again
+    kept_due = started.due_at
+    assert services.amend_task(task, {"due_rule": {"weekday": "thu", "time": "17:00"}},
+                               "Họp giao ban chuyển sang thứ Năm", office)
+    db.session.flush()
+    db.session.refresh(started)
+    assert started.due_at == kept_due
+    others = [occurrence for occurrence in occurrences if occurrence is not started]
+    for occurrence in others:
+        db.session.refresh(occurrence)
+        assert occurrence.due_at.astimezone(LOCAL_TZ).weekday() == 3  # Thursday
+
+
+def test_office_upload_publishes_for_the_signer_of_the_file(client, app, people):
+    with app.app_context():  # the leader the file names is known: the file grants no role
+        factories.user(role="leader", unit_code="LD", person_code="VU-MANH-HUY",
+                       full_name="Vũ Mạnh Huy", title="Phó Chủ tịch UBND xã")
+        db.session.commit()
+    login(client, "vanphong")
+    data = Path("tests/data/minimal_directive.yaml").read_bytes()
+    response = client.post("/directives/import", data={
+        "csrf_token": csrf_token(client, "/directives/import"),
+        "file": (io.BytesIO(data), "d.yaml")}, content_type="multipart/form-data")
+    digest = response.get_data(as_text=True).split(
+        'name="digest" type="hidden" value="')[1].split('"')[0]
+    response = client.post("/directives/import/confirm", data={
+        "csrf_token": csrf_token(client, "/directives/import"), "digest": digest})
+    assert response.status_code == 302
+    with app.app_context():
+        directive = db.session.scalar(select(Directive))
+        assert directive.status == DirectiveStatus.PUBLISHED
+        entry = db.session.scalar(select(AuditEntry).where(
+            AuditEntry.action == "directive.publish"))
+        assert entry.actor.username == "vanphong"
+        assert entry.after["on_behalf_of"] == "Hoàng Thị Hạnh"
+        assert db.session.scalar(select(func.count(Occurrence.id))) > 0

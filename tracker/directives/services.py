@@ -85,7 +85,7 @@ def load_directive(spec: DirectiveSpec, actor: User | None, reason: str = "") ->
                 "updated": summary.total_updated, "deactivated": summary.total_deactivated},
                 summary=f"{directive.code}: {reason}"[:300])
     elif spec.directive.status == DirectiveStatus.PUBLISHED:
-        publish_directive(directive, actor)
+        publish_directive(directive, actor, from_file=True)
     return summary
 
 
@@ -108,22 +108,25 @@ def save_from_editor(spec: DirectiveSpec, actor: User, reason: str = "") -> Seed
     return load_directive(spec.model_copy(update={"directive": info}), actor, reason)
 
 
-def publish_directive(directive: Directive, actor: User | None,
-                      leader: User | None = None) -> None:
+def publish_directive(directive: Directive, actor: User | None, leader: User | None = None,
+                      *, from_file: bool = False) -> None:
     """Publish: plan every task's periods and tell each owner unit what it was given.
 
     A leader publishes in person; the Office (or an administrator) names the leader it acts
-    for. ``actor`` None is the server's command line loading a file signed by the leader.
+    for. A file loaded by the command line (``actor`` None) or the upload page
+    (``from_file``) is published for the signer it names, matched to a leader's account
+    when one has that name.
     """
-    if actor is not None:
-        if not policies.can_publish(actor):
-            raise NotAllowedError(_("Only a leader, or the Office on a leader's behalf, may "
-                                    "publish a directive."))
-        if policies.publishes_for_others(actor):
-            if leader is None or leader.role != Role.LEADER or not leader.is_active:
-                raise NotAllowedError(_("Choose the leader on whose behalf you publish."))
-        else:
-            leader = actor
+    if from_file or actor is None:
+        leader = db.session.scalar(select(User).where(
+            User.role == Role.LEADER, User.is_active, User.full_name == directive.signer_name))
+    elif not policies.can_publish(actor):
+        raise NotAllowedError(_("Only a leader, or the Office on a leader's behalf, may "
+                                "publish a directive."))
+    elif not policies.publishes_for_others(actor):
+        leader = actor
+    elif leader is None or leader.role != Role.LEADER or not leader.is_active:
+        raise NotAllowedError(_("Choose the leader on whose behalf you publish."))
     if not directive.is_draft and directive.published_at is not None:
         raise NotAllowedError(_("This directive is already published."))
     directive.status = DirectiveStatus.PUBLISHED
