@@ -102,6 +102,9 @@ def test_adding_a_task_without_script_keeps_what_was_typed(client, people):
     page = response.get_data(as_text=True)
     assert 'name="tasks[1].title"' in page
     assert 'value="Kiểm soát hồ sơ hằng ngày"' in page
+    # The server draws the next deadlines too, for a browser without script.
+    assert "Các hạn sắp tới theo lịch ngày làm việc" in page
+    assert "16:30" in page.split("js-preview-list")[1]
 
 
 def test_rule_preview_gives_the_next_working_day_deadlines(client, people):

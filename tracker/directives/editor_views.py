@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -104,11 +105,19 @@ def _editor(directive: Directive | None):
     if not tasks:
         tasks = [editing.empty_task(header)]
     status = 422 if problems else 200
+    today = utcnow().astimezone(LOCAL_TZ).date()
+    starts = [header.get("period.start") or ""] + [row.get("start") or "" for row in tasks]
+    calendar = queries.editor_calendar(starts, today)
+    previews = [_deadlines(queries.next_deadlines(
+        row.get("frequency", ""), editing.rule_from_row(row.get("frequency", ""), row),
+        row.get("start") or header.get("period.start") or "",
+        row.get("end") or header.get("period.end") or "", today, calendar=calendar))
+        for row in tasks]
     return render_template(
         "directives/editor.html", form=form, directive=directive, header=header, tasks=tasks,
         indicators=indicators, problems=problems, options=_options(queries.editor_choices()),
         blank_task=editing.empty_task(header), publish_form=publish_form_for(directive),
-        reason=request.form.get("reason", ""),
+        reason=request.form.get("reason", ""), previews=previews,
     ), status
 
 
@@ -237,8 +246,11 @@ def rule_preview():
     today = utcnow().astimezone(LOCAL_TZ).date()
     preview = queries.next_deadlines(frequency, due, args.get("start", ""),
                                      args.get("end", ""), today)
-    return jsonify(
-        deadlines=[format_datetime(moment, "HH:mm dd/MM/yyyy (EEE)")
-                   for moment in preview.deadlines],
-        problem=preview.problem,
-    )
+    return jsonify(**_deadlines(preview))
+
+
+def _deadlines(preview: queries.Preview) -> dict[str, Any]:
+    """A preview as the page shows it: each deadline written out, or the rule's problem."""
+    return {"deadlines": [format_datetime(moment, "HH:mm dd/MM/yyyy (EEE)")
+                          for moment in preview.deadlines],
+            "problem": preview.problem}

@@ -66,11 +66,12 @@ class Preview:
 
 
 def next_deadlines(frequency: str, due: Any, start: str, end: str, today: date,
-                   count: int = PREVIEW_COUNT) -> Preview:
+                   count: int = PREVIEW_COUNT, calendar: WorkCalendar | None = None) -> Preview:
     """The next ``count`` deadlines a rule gives on the working-day calendar, from ``today``.
 
     The rule is checked by the schema's own models, so the preview refuses what saving would.
-    For work done on an event, the deadline of an event recorded today.
+    For work done on an event, the deadline of an event recorded today. ``calendar`` (one
+    for a whole page) must cover the task's start to a year past ``today``.
     """
     if frequency not in set(Frequency):
         return Preview([])
@@ -91,10 +92,22 @@ def next_deadlines(frequency: str, due: Any, start: str, end: str, today: date,
         return Preview([], message_for(error.type, error.context or {}))
     origin = max(first, today)
     until = min(last, origin + timedelta(days=PREVIEW_DAYS))
-    calendar = WorkCalendar.load(min(first, origin), until + timedelta(days=40))
+    if calendar is None:
+        calendar = WorkCalendar.load(min(first, origin), until + timedelta(days=40))
     if kind == Frequency.ON_EVENT:
         due_on = calendar.add_working_days(origin, int(rule.get("within_working_days", 1)))
         return Preview([due_datetime(due_on, rule)])
     sample = Task(frequency=kind, due_rule=rule, starts_on=first, ends_on=last)
     dates = [item.due_on for item in planned(sample, calendar, until) if item.due_on >= origin]
     return Preview([due_datetime(day, rule) for day in dates[:count]])
+
+
+def editor_calendar(starts: list[str], today: date) -> WorkCalendar:
+    """One working-day calendar for every preview on the editor's page."""
+    dates = [today]
+    for text in starts:
+        try:
+            dates.append(parse_date(text))
+        except PydanticCustomError:
+            continue
+    return WorkCalendar.load(min(dates), today + timedelta(days=2 * PREVIEW_DAYS))

@@ -1,5 +1,6 @@
 // The directive editor: add and remove tasks without reloading, show only the rule fields of
-// the chosen frequency, propose codes, and preview the next deadlines of each task's rule.
+// the chosen frequency, propose codes, and preview the next deadlines of a task's rule as it is
+// typed (the server draws the first preview of each task with the page).
 // Without this file the form still works: "Add a task" posts and the page is drawn again.
 (function () {
   "use strict";
@@ -96,7 +97,6 @@
       remove.addEventListener("click", function () { block.remove(); });
     }
     if (block.closest("#task-items")) {
-      preview(block);
       block.addEventListener("change", function (event) {
         var role = event.target.getAttribute("data-role");
         if (role === "frequency") { showRuleFields(block); }
@@ -127,6 +127,7 @@
       var block = holder.firstElementChild;
       container.appendChild(block);
       wire(block);
+      if (block.closest("#task-items")) { preview(block); }
       var first = block.querySelector("input:not([type=hidden]), select, textarea");
       if (first) { first.focus(); }
     });
