@@ -221,7 +221,7 @@ def export(directive_id: int):
 @bp.route("/directives/<int:directive_id>/document")
 def document(directive_id: int):
     directive = get_directive_or_404(directive_id)
-    if not directive.document_sha256:
+    if not directive.document_sha256 or not path_for(directive.document_sha256).is_file():
         abort(404)
     return send_file(path_for(directive.document_sha256), as_attachment=True,
                      download_name=directive.document_name or "document")
