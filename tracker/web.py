@@ -77,6 +77,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from tracker.assignments.views import bp as assignments_bp
     from tracker.auth.views import bp as auth_bp
     from tracker.directives.views import bp as directives_bp
     from tracker.evaluation.views import bp as evaluation_bp
@@ -90,7 +91,8 @@ def register_blueprints(app: Flask) -> None:
     from tracker.workflow.views import bp as workflow_bp
 
     for blueprint in (main_bp, auth_bp, org_bp, directives_bp, notify_bp, schedule_bp,
-                      workflow_bp, inspections_bp, public_bp, indicators_bp, evaluation_bp):
+                      workflow_bp, inspections_bp, public_bp, indicators_bp, evaluation_bp,
+                      assignments_bp):
         app.register_blueprint(blueprint)
     from tracker.ops.views import bp as ops_bp
 

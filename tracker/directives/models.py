@@ -119,6 +119,9 @@ class Task(db.Model):
     # The officer the head of unit hands the task to (the directive file never sets this, so
     # loading the file again keeps the delegation).
     delegate_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # The leader who assigned the work outside a directive (giao việc), on whose authority the
+    # Office may also act; None for tasks a directive file describes.
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     frequency: Mapped[Frequency] = mapped_column(enum_column(Frequency), index=True)
     # The frequency's rule, normalised: {"time": "17:00", "weekday": "fri", "days": [15, "last"],
     # "day": "last", "within_working_days": 2}; for a one-off task also {"date": "2026-06-30"}.
@@ -136,6 +139,7 @@ class Task(db.Model):
     owner_unit: Mapped[Unit] = relationship(foreign_keys=[owner_unit_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     delegate: Mapped[User | None] = relationship(foreign_keys=[delegate_id])
+    assigned_by: Mapped[User | None] = relationship(foreign_keys=[assigned_by_id])
 
     @property
     def responsible(self) -> User | None:

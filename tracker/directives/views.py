@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
+from tracker.assignments.panels import task_panel
 from tracker.audit.models import AuditEntry
 from tracker.db import utcnow
 from tracker.directives import policies, seeding
@@ -174,6 +175,7 @@ def task_detail(task_id: int):
     return render_template(
         "directives/task_detail.html", task=task, now=now, upcoming=upcoming, page=page,
         event_form=event_form, delegate_form=delegate_form, history=history,
+        **task_panel(current_user, task),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.sql.elements import ColumnElement
 
+from tracker.assignments.policies import is_cooperating_head
 from tracker.dashboard.queries import personal_scope
 from tracker.org.models import Role, User
 from tracker.org.policies import sees_everything
@@ -26,6 +27,8 @@ def heads_unit(user: User, occurrence: Occurrence) -> bool:
 
 def can_view_occurrence(user: User, occurrence: Occurrence) -> bool:
     if sees_everything(user) or heads_unit(user, occurrence):
+        return True
+    if is_cooperating_head(user, occurrence):  # to add its part (đơn vị phối hợp)
         return True
     return responsible_user_id(occurrence) == user.id
 

@@ -20,6 +20,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from tracker.assignments.panels import occurrence_panel
+from tracker.assignments.queries import contribution_counts
 from tracker.audit.models import AuditEntry
 from tracker.dashboard.queries import month_bounds
 from tracker.db import LOCAL_TZ, utcnow
@@ -107,6 +109,7 @@ def render_occurrence(occurrence: Occurrence, report_form: ReportForm | None = N
         review_form=review_form, delegate_form=delegate_form, decision_form=decision_form,
         evidence=evidence, explanations=explanations, decisions=decisions, history=history,
         remove_form=ConfirmForm(), cause_labels=CAUSE_LABELS, decision_labels=DECISION_LABELS,
+        **occurrence_panel(user, occurrence),
     ), status
 
 
@@ -285,7 +288,9 @@ def queue():
         .order_by(Occurrence.submitted_at, Occurrence.id)
     )
     page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    return render_template("workflow/queue.html", page=page, now=utcnow())
+    contributions = contribution_counts([item.id for item in page.items])
+    return render_template("workflow/queue.html", page=page, now=utcnow(),
+                           contributions=contributions)
 
 
 @bp.route("/accountability")
