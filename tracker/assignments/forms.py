@@ -47,7 +47,8 @@ class QuickAssignForm(FlaskForm):
         + [SelectChoice(str(day), str(day)) for day in range(1, 29)])
     outcome = TextAreaField(_l("Expected result"), validators=[DataRequired(), Length(max=2000)])
     directive = SelectField(_l("Under a directive (optional)"), choices=[])
-    leader = SelectField(_l("On behalf of leader"), choices=[])
+    # Only the Office sees this field (a leader acts in their own name): absent is fine.
+    leader = SelectField(_l("On behalf of leader"), choices=[], validate_choice=False)
     submit = SubmitField(_l("Assign the work"))
 
     def fill_choices(self) -> None:
@@ -85,13 +86,15 @@ class DeadlineDecisionForm(FlaskForm):
 class TransferForm(FlaskForm):
     unit = SelectField(_l("New unit in charge"), validators=[DataRequired()], choices=[])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)])
-    leader = SelectField(_l("On behalf of leader"), choices=[])
+    # Only the Office sees this field (a leader acts in their own name): absent is fine.
+    leader = SelectField(_l("On behalf of leader"), choices=[], validate_choice=False)
     submit = SubmitField(_l("Transfer the task"))
 
 
 class WithdrawForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)])
-    leader = SelectField(_l("On behalf of leader"), choices=[])
+    # Only the Office sees this field (a leader acts in their own name): absent is fine.
+    leader = SelectField(_l("On behalf of leader"), choices=[], validate_choice=False)
     submit = SubmitField(_l("Withdraw the task"))
 
 

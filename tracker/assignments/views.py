@@ -37,6 +37,11 @@ def require_login():
     """Assignments are internal."""
 
 
+def _as_id(value: str | None) -> int | None:
+    """A select's value as an id; anything else (a forged form) as none."""
+    return int(value) if value and value.isdigit() else None
+
+
 def _get(model, object_id: int | None):
     return db.session.get(model, object_id) if object_id else None
 
@@ -58,9 +63,9 @@ def assign():
         job = QuickAssignment(
             title=form.title.data, unit=unit, outcome=form.outcome.data,
             frequency=Frequency(form.frequency.data), due_on=form.due_on.data,
-            person=_get(User, int(form.person.data or 0)),
-            directive=_get(Directive, int(form.directive.data or 0)),
-            leader=_get(User, int(form.leader.data or 0)), time=form.time.data,
+            person=_get(User, _as_id(form.person.data)),
+            directive=_get(Directive, _as_id(form.directive.data)),
+            leader=_get(User, _as_id(form.leader.data)), time=form.time.data,
             weekday=form.weekday.data, day_of_month=form.day_of_month.data)
         try:
             task = quick_assign(current_user, job)
@@ -135,7 +140,7 @@ def _task_or_404(task_id: int) -> Task:
 
 
 def _change_forms(task: Task) -> tuple[TransferForm, WithdrawForm]:
-    transfer, withdraw = TransferForm(prefix="transfer"), WithdrawForm(prefix="withdraw")
+    transfer, withdraw = TransferForm(), WithdrawForm()
     transfer.unit.choices = [("", "—")] + [(str(unit.id), unit.name)
                                            for unit in queries.assignable_units()
                                            if unit.id != task.owner_unit_id]
@@ -162,7 +167,7 @@ def transfer(task_id: int):
     if form.validate_on_submit():
         try:
             transfers.transfer(current_user, task, _get(Unit, int(form.unit.data)),
-                               form.reason.data, _get(User, int(form.leader.data or 0)))
+                               form.reason.data, _get(User, _as_id(form.leader.data)))
         except transfers.ChangeError as problem:
             db.session.rollback()
             flash(str(problem), "danger")
@@ -179,7 +184,7 @@ def withdraw(task_id: int):
     if form.validate_on_submit():
         try:
             transfers.withdraw(current_user, task, form.reason.data,
-                               _get(User, int(form.leader.data or 0)))
+                               _get(User, _as_id(form.leader.data)))
         except transfers.ChangeError as problem:
             db.session.rollback()
             flash(str(problem), "danger")
