@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from tests import factories
 from tests.conftest import csrf_token, login
+from tracker.assignments.models import Contribution, DeadlineRequest
 from tracker.db import utcnow
 from tracker.directives.models import Comparator, Frequency, Indicator
 from tracker.evaluation import services as evaluations
@@ -75,6 +76,17 @@ def world(app):
         round_item = db.session.scalars(select(InspectionItem).where(
             InspectionItem.round_id == inspection.id)).first()
         draft = evaluations.compute(users["office"], date(2026, 1, 1))
+        shared = factories.task("DVB", code="B-PH", parent=task_a.directive)
+        shared.cooperating_units = [task_a.owner_unit]
+        occ_c = add_occurrence(shared)
+        pending = DeadlineRequest(occurrence_id=occ_a.id, unit_id=occ_a.unit_id,
+                                  requested_by_id=users["unit_head"].id, old_due_at=occ_a.due_at,
+                                  proposed_due_at=occ_a.due_at + timedelta(days=3), reason="x")
+        part = Contribution(occurrence_id=occ_a.id, unit_id=shared.owner_unit_id,
+                            author_id=other.id, text="Phối hợp", sha256=stored.sha256,
+                            original_name="ảnh.png", media_type=stored.media_type,
+                            size=stored.size)
+        db.session.add_all([pending, part])
         db.session.commit()
         return {
             "task_a": task_a.id, "task_b": task_b.id, "task_d": task_d.id, "event_a": event_a.id,
@@ -83,6 +95,7 @@ def world(app):
             "evidence": evidence.id, "round": inspection.id, "round_item": round_item.id,
             "indicator_a": indicators[0].id, "indicator_b": indicators[1].id, "reading": reading.id,
             "evaluation": draft.id, "row": draft.rows[0].id,
+            "occ_c": occ_c.id, "deadline_request": pending.id, "contribution": part.id,
         }
 
 
@@ -150,6 +163,15 @@ def routes(world):
         "override_level": ("POST", f"/evaluation/{world['evaluation']}/rows/{world['row']}/level"),
         "issue_evaluation": ("POST", f"/evaluation/{world['evaluation']}/issue"),
         "evaluation_xlsx": ("GET", f"/evaluation/{world['evaluation']}/report.xlsx"),
+        "assign": ("GET", "/assign"),
+        "request_deadline": ("POST", f"/occurrences/{world['occ_a']}/deadline-requests"),
+        "deadline_requests": ("GET", "/deadline-requests"),
+        "decide_deadline": ("POST", f"/deadline-requests/{world['deadline_request']}/decision"),
+        "task_changes": ("GET", f"/tasks/{world['task_a']}/changes"),
+        "transfer_task": ("POST", f"/tasks/{world['task_a']}/transfer"),
+        "withdraw_task": ("POST", f"/tasks/{world['task_a']}/withdraw"),
+        "contribute": ("POST", f"/occurrences/{world['occ_c']}/contributions"),
+        "download_contribution": ("GET", f"/contributions/{world['contribution']}/download"),
     }
 
 
@@ -217,6 +239,16 @@ ALLOWED = {
     "override_level": {"leader"},
     "issue_evaluation": {"leader"},
     "evaluation_xlsx": OVERSEERS,
+    "assign": {"leader", "office"},
+    "request_deadline": {"unit_head"},
+    "deadline_requests": {"leader", "office"},
+    # Unit A has no supervising leader and the task no assigning one: the Office decides.
+    "decide_deadline": {"office"},
+    "task_changes": {"leader", "office"},
+    "transfer_task": {"leader", "office"},
+    "withdraw_task": {"leader", "office"},
+    "contribute": {"unit_head"},  # the head of A, a cooperating unit of B's task
+    "download_contribution": OVERSEERS | {"unit_head"},
 }
 
 

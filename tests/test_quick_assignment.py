@@ -57,7 +57,8 @@ def test_quick_assignment_goes_under_the_months_record_and_is_planned(ctx, peopl
     task = quick_assign(by_name("pct"), job)
     month = f"{today():%m/%Y}"
     assert task.directive.title == f"Việc phát sinh tháng {month}"
-    assert task.assigned_by_id == by_name("pct").id and task.code == "PS-01"
+    assert task.assigned_by_id == by_name("pct").id
+    assert task.code == "PS-01"
     assert db.session.scalar(select(func.count()).select_from(Occurrence).where(
         Occurrence.task_id == task.id)) == 1
     told = set(db.session.scalars(select(Notification.user_id).where(
@@ -66,7 +67,8 @@ def test_quick_assignment_goes_under_the_months_record_and_is_planned(ctx, peopl
     weekly = quick_assign(by_name("vanphong"), QuickAssignment(
         title="Báo cáo tiến độ", unit=unit("TTDV"), outcome="Báo cáo", weekday="mon",
         frequency=Frequency.WEEKLY, due_on=today() + timedelta(days=35), leader=by_name("pct")))
-    assert weekly.directive_id == task.directive_id and weekly.code == "PS-02"
+    assert weekly.directive_id == task.directive_id
+    assert weekly.code == "PS-02"
     assert weekly.assigned_by_id == by_name("pct").id
     assert db.session.scalar(select(func.count()).select_from(Occurrence).where(
         Occurrence.task_id == weekly.id)) >= 4
@@ -128,7 +130,8 @@ def test_cooperating_unit_adds_its_part_and_the_owner_hands_in(client, app, shar
                       post_url=f"{url}/contributions", follow_redirects=True,
                       content_type="multipart/form-data")
     page = response.get_data(as_text=True)
-    assert "Đã phát 200 tờ rơi" in page and "ảnh tờ rơi.png" in page
+    assert "Đã phát 200 tờ rơi" in page
+    assert "ảnh tờ rơi.png" in page
     with app.app_context():
         occurrence = db.session.get(Occurrence, shared)
         head = by_name("truong")

@@ -73,11 +73,13 @@ def test_transfer_keeps_finished_periods_with_their_unit_in_the_evaluation(ctx, 
     task = db.session.get(Task, weekly["task"])
     unit_a, unit_b = task.owner_unit, factories.unit("DVB")
     change = transfers.transfer(by_name("pct"), task, unit_b, "Đúng chức năng của DVB")
-    assert change.kind == ChangeKind.TRANSFER and change.periods_replanned == len(
+    assert change.kind == ChangeKind.TRANSFER
+    assert change.periods_replanned == len(
         weekly["future"])
     done = db.session.get(Occurrence, weekly["done"])
     overdue = db.session.get(Occurrence, weekly["overdue"])
-    assert done.unit_id == unit_a.id and overdue.unit_id == unit_a.id
+    assert done.unit_id == unit_a.id
+    assert overdue.unit_id == unit_a.id
     assert all(db.session.get(Occurrence, i).unit_id == unit_b.id for i in weekly["future"])
     assert db.session.get(Occurrence, weekly["worked"]).report == "Đang chuẩn bị"
     counted = evaluations.gather(month_of(done))
@@ -109,7 +111,8 @@ def test_withdrawal_leaves_no_future_periods_and_loses_nothing_done(ctx, weekly)
     assert still_to_do == []
     worked = db.session.get(Occurrence, weekly["worked"])
     assert worked.state == OccurrenceState.NOT_APPLICABLE
-    assert worked.report == "Đang chuẩn bị" and "Không còn cần thiết" in worked.skip_reason
+    assert worked.report == "Đang chuẩn bị"
+    assert "Không còn cần thiết" in worked.skip_reason
     done = db.session.get(Occurrence, weekly["done"])
     assert done.state == OccurrenceState.VERIFIED
     assert db.session.scalar(select(Evidence.id).where(Evidence.occurrence_id == done.id))
