@@ -18,6 +18,7 @@ from tracker.evaluation import services as evaluations
 from tracker.evidence.models import Evidence, EvidenceKind
 from tracker.extensions import db
 from tracker.notify.models import Notification
+from tracker.notify.services import responsible_people, unit_heads_by_unit
 from tracker.org.models import User
 from tracker.schedule.models import Occurrence, OccurrenceState
 from tracker.schedule.planning import sync_tasks
@@ -88,6 +89,8 @@ def test_transfer_keeps_finished_periods_with_their_unit_in_the_evaluation(ctx, 
     told = set(db.session.scalars(select(Notification.user_id).where(
         Notification.kind == "task_change")))
     assert {by_name("truong.a").id, by_name("truong.b").id} <= told
+    # The old unit still answers for its overdue period: reminders go to its head.
+    assert responsible_people(overdue, unit_heads_by_unit()) == [by_name("truong.a")]
 
 
 def test_office_records_a_transfer_on_a_leaders_behalf_only(ctx, weekly):
