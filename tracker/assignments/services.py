@@ -64,7 +64,7 @@ def month_directive(actor: User | None, today: date) -> Directive:
     directive = Directive(
         code=code, number="", title=f"Việc phát sinh tháng {today:%m/%Y}",
         issuer=current_app.config["AGENCY_PARENT"], starts_on=first,
-        ends_on=first + relativedelta(day=31), issued_on=first,
+        ends_on=first + relativedelta(day=31), issued_on=first, issued_day_known=False,
         assumptions=[_("Jobs assigned in meetings and on documents during the month, "
                        "recorded one by one.")])
     db.session.add(directive)
