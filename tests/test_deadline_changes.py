@@ -19,11 +19,12 @@ from tracker.db import LOCAL_TZ, utcnow
 from tracker.evaluation import services as evaluations
 from tracker.evaluation.documents import report_pdf
 from tracker.extensions import db
+from tracker.months import Month
 from tracker.notify.models import Notification
 from tracker.org.models import User
-from tracker.schedule.models import Occurrence, OccurrenceState
 from tracker.schedule.status import Category, category_of
 from tracker.workflow import services as workflow
+from tracker.workflow.models import Occurrence, OccurrenceState
 
 
 def by_name(username: str) -> User:
@@ -199,7 +200,7 @@ def test_monthly_report_appendix_lists_approved_changes(ctx, period):
                                        "Chờ ý kiến của Sở")
     deadlines.decide(by_name("pct"), request, True, "")
     month = first_due.astimezone(LOCAL_TZ).date().replace(day=1)
-    rows = queries.approved_changes_by_unit(month)[occurrence.unit_id]
+    rows = queries.approved_changes_by_unit(Month.of(month))[occurrence.unit_id]
     assert rows[0]["task_code"] == "PKT-01"
     draft = evaluations.compute(by_name("vanphong"), month)
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(report_pdf(draft))).pages)

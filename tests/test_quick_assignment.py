@@ -18,8 +18,8 @@ from tracker.directives.models import Directive, Frequency, Task
 from tracker.extensions import db
 from tracker.notify.models import Notification
 from tracker.org.models import Unit, User
-from tracker.schedule.models import Occurrence, OccurrenceState
 from tracker.workflow import services as workflow
+from tracker.workflow.models import Occurrence, OccurrenceState
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"
        b"\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01"

@@ -20,8 +20,8 @@ from tracker.extensions import db
 from tracker.notify.models import Notification
 from tracker.notify.services import responsible_people, unit_heads_by_unit
 from tracker.org.models import User
-from tracker.schedule.models import Occurrence, OccurrenceState
 from tracker.schedule.planning import sync_tasks
+from tracker.workflow.models import Occurrence, OccurrenceState
 
 
 def by_name(username: str) -> User:

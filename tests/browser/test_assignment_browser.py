@@ -18,8 +18,8 @@ from tracker.db import LOCAL_TZ, utcnow
 from tracker.evaluation import services as evaluations
 from tracker.extensions import db
 from tracker.schedule.calendar import WorkCalendar
-from tracker.schedule.models import Occurrence
 from tracker.schedule.status import Category, category_of
+from tracker.workflow.models import Occurrence
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ from tracker.audit.services import record
 from tracker.evidence import storage
 from tracker.extensions import db
 from tracker.org.models import User
-from tracker.schedule.models import Occurrence
+from tracker.workflow.models import Occurrence
 
 
 class ContributionError(ValueError):

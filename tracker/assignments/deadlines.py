@@ -20,8 +20,8 @@ from tracker.audit.services import record
 from tracker.db import LOCAL_TZ, utcnow
 from tracker.extensions import db
 from tracker.org.models import User
-from tracker.schedule.models import Occurrence, OccurrenceState
 from tracker.schedule.planning import due_datetime
+from tracker.workflow.models import Occurrence, OccurrenceState
 
 
 class DeadlineError(ValueError):

@@ -13,7 +13,7 @@ from wtforms.validators import URL, DataRequired, Length, Optional, ValidationEr
 
 from tracker.assignments import queries
 from tracker.assignments.services import QUICK_FREQUENCIES
-from tracker.labels import FREQUENCY_LABELS, WEEKDAY_LABELS
+from tracker.directives.labels import FREQUENCY_LABELS, WEEKDAY_LABELS
 from tracker.schedule.forms import VietnameseDateField
 
 TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")

@@ -8,7 +8,7 @@ from tracker.assignments import policies, queries
 from tracker.assignments.forms import ContributionForm, DeadlineDecisionForm, DeadlineRequestForm
 from tracker.directives.models import Task
 from tracker.org.models import User
-from tracker.schedule.models import Occurrence
+from tracker.workflow.models import Occurrence
 
 
 def occurrence_panel(user: User, occurrence: Occurrence) -> dict[str, Any]:

@@ -6,8 +6,9 @@ from tracker.assignments.models import DeadlineRequest, RequestState
 from tracker.db import utcnow
 from tracker.directives.models import Task
 from tracker.org.models import Role, User
-from tracker.schedule.models import Occurrence, OccurrenceState
 from tracker.schedule.status import UNFINISHED_STATES
+from tracker.workflow.models import Occurrence, OccurrenceState
+from tracker.workflow.policies import is_cooperating_head
 
 # Those who give work: the leaders, and the Office on a leader's behalf.
 ASSIGNERS = (Role.LEADER, Role.OFFICE)
@@ -62,12 +63,6 @@ def can_change_owner(user: User, task: Task) -> bool:
 
 def needs_on_behalf_of(user: User) -> bool:
     return user.role == Role.OFFICE
-
-
-def is_cooperating_head(user: User, occurrence: Occurrence) -> bool:
-    return (user.is_authenticated and user.role == Role.UNIT_HEAD and user.unit_id is not None
-            and user.unit_id != occurrence.unit_id
-            and any(unit.id == user.unit_id for unit in occurrence.task.cooperating_units))
 
 
 def can_contribute(user: User, occurrence: Occurrence) -> bool:

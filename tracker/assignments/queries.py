@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
 from tracker.assignments import policies
 from tracker.assignments.models import Contribution, DeadlineRequest, RequestState, TaskChange
-from tracker.dashboard.queries import month_bounds
 from tracker.directives.models import Directive, Task
 from tracker.extensions import db
+from tracker.months import Month
 from tracker.org.models import Role, Unit, User
-from tracker.schedule.models import Occurrence
+from tracker.workflow.models import Occurrence
 
 PENDING_LIMIT = 50
 
@@ -82,10 +81,10 @@ def changes_of(task: Task) -> list[TaskChange]:
         .order_by(TaskChange.id)))
 
 
-def approved_changes_by_unit(first: date) -> dict[int, list[dict]]:
+def approved_changes_by_unit(month: Month) -> dict[int, list[dict]]:
     """Approved deadline changes of periods first due in the month, by the unit that asked:
     plain rows for the monthly report's appendix (one query)."""
-    start, end = month_bounds(first)
+    start, end = month.bounds()
     rows = db.session.execute(
         select(DeadlineRequest.unit_id, Task.code, Task.title, DeadlineRequest.old_due_at,
                DeadlineRequest.proposed_due_at, DeadlineRequest.reason,

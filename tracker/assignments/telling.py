@@ -10,7 +10,7 @@ from tracker.extensions import db
 from tracker.notify.mail import send_mail
 from tracker.notify.services import notify
 from tracker.org.models import Role, User
-from tracker.schedule.models import Occurrence
+from tracker.workflow.models import Occurrence
 
 
 def unit_heads(unit_id: int) -> list[User]:

@@ -20,9 +20,9 @@ from tracker.db import utcnow
 from tracker.directives.models import Task
 from tracker.extensions import db
 from tracker.org.models import Role, Unit, User
-from tracker.schedule.models import Occurrence, OccurrenceState
 from tracker.schedule.planning import sync_tasks
 from tracker.schedule.status import UNFINISHED_STATES
+from tracker.workflow.models import Occurrence, OccurrenceState
 
 
 class ChangeError(ValueError):

@@ -18,7 +18,7 @@ from tracker.assignments.forms import (
     leader_choices,
 )
 from tracker.assignments.models import Contribution, DeadlineRequest
-from tracker.assignments.panels import task_panel
+from tracker.assignments.panels import occurrence_panel, task_panel
 from tracker.assignments.services import AssignmentError, QuickAssignment, quick_assign
 from tracker.directives.models import Directive, Frequency, Task
 from tracker.evidence import storage
@@ -29,6 +29,14 @@ from tracker.workflow.policies import can_view_occurrence
 from tracker.workflow.views import get_occurrence_or_404
 
 bp = Blueprint("assignments", __name__)
+
+
+@bp.app_context_processor
+def page_parts():
+    """What the period, task and queue pages of other domains show of this one: their
+    templates include this package's partials, which read through these."""
+    return {"occurrence_panel": occurrence_panel, "task_panel": task_panel,
+            "contribution_counts": queries.contribution_counts}
 
 
 @bp.before_request

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime
+from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -20,6 +20,7 @@ from tracker.charts import percent_bars
 from tracker.db import LOCAL_TZ, utcnow
 from tracker.evaluation.models import Evaluation, EvaluationRow
 from tracker.extensions import db
+from tracker.months import Month
 from tracker.org.models import User
 from tracker.reports.pdf import render_report
 
@@ -69,8 +70,7 @@ def by_person(details: list[dict]) -> list[tuple[str, list[dict]]]:
 
 
 def month_text(evaluation: Evaluation) -> str:
-    year, month = evaluation.month.split("-")
-    return f"{month}/{year}"
+    return Month.parse(evaluation.month).label
 
 
 def signer() -> tuple[str, str]:
@@ -118,7 +118,7 @@ def context(evaluation: Evaluation) -> dict:
         "signer_name": name,
         "draft": evaluation.issued_at is None,
         "local": local_time,
-        "deadline_changes": approved_changes_by_unit(date.fromisoformat(evaluation.month + "-01")),
+        "deadline_changes": approved_changes_by_unit(Month.parse(evaluation.month)),
     }
 
 

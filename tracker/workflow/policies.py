@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from sqlalchemy import and_, or_
 from sqlalchemy.sql.elements import ColumnElement
 
-from tracker.assignments.policies import is_cooperating_head
-from tracker.dashboard.queries import personal_scope
+from tracker.directives.models import Task
 from tracker.org.models import Role, User
 from tracker.org.policies import sees_everything
-from tracker.schedule.models import Occurrence
 from tracker.schedule.status import UNFINISHED_STATES
+from tracker.workflow.models import Occurrence
 
 # Work can be reported on while the unit holds it.
 EDITABLE_STATES = UNFINISHED_STATES
@@ -25,10 +25,17 @@ def heads_unit(user: User, occurrence: Occurrence) -> bool:
     return user.role == Role.UNIT_HEAD and user.unit_id == occurrence.unit_id
 
 
+def is_cooperating_head(user: User, occurrence: Occurrence) -> bool:
+    """The head of a unit that cooperates on the task (đơn vị phối hợp), not its owner."""
+    return (user.is_authenticated and user.role == Role.UNIT_HEAD and user.unit_id is not None
+            and user.unit_id != occurrence.unit_id
+            and any(unit.id == user.unit_id for unit in occurrence.task.cooperating_units))
+
+
 def can_view_occurrence(user: User, occurrence: Occurrence) -> bool:
     if sees_everything(user) or heads_unit(user, occurrence):
         return True
-    if is_cooperating_head(user, occurrence):  # to add its part (đơn vị phối hợp)
+    if is_cooperating_head(user, occurrence):  # to add its part to the owner's period
         return True
     return responsible_user_id(occurrence) == user.id
 
@@ -57,3 +64,16 @@ def visible_occurrences_clause(user: User) -> ColumnElement[bool] | None:
     if sees_everything(user):
         return None
     return personal_scope(user)
+
+
+def personal_scope(user: User) -> ColumnElement[bool]:
+    """The work a person answers for: delegated to them, named on the task, or their unit's."""
+    mine = or_(
+        Occurrence.assignee_id == user.id,
+        and_(Occurrence.assignee_id.is_(None), Task.delegate_id == user.id),
+        and_(Occurrence.assignee_id.is_(None), Task.delegate_id.is_(None),
+             Task.assignee_id == user.id),
+    )
+    if user.unit_id is not None and user.role == Role.UNIT_HEAD:
+        return or_(Occurrence.unit_id == user.unit_id, mine)
+    return mine
