@@ -153,10 +153,9 @@ def mark_item(actor: User, item: InspectionItem, result: ItemResult, note: str,
         raise InspectionError(_("Say what was found when an item fails."))
     before = snapshot(item, ["result", "note", "photo_name"])
     if photo is not None and photo.filename:
-        stored = storage.store(photo.stream, photo.filename)
-        if not stored.media_type.startswith("image/"):
-            raise InspectionError(_("The photo must be a JPG or PNG picture."))
-        item.photo_sha256, item.photo_name = stored.sha256, photo.filename[:255]
+        name = storage.clean_filename(photo.filename, "anh")
+        stored = storage.store(photo.stream, name, storage.IMAGES)
+        item.photo_sha256, item.photo_name = stored.sha256, name
     item.result, item.note = result, note.strip()
     item.marked_by_id, item.marked_at = actor.id, utcnow()
     db.session.flush()

@@ -126,7 +126,7 @@ def add_file(actor: User, occurrence: Occurrence, upload: FileStorage,
              description: str = "") -> Evidence:
     if not policies.can_report(actor, occurrence):
         raise NotAllowedError
-    name = (upload.filename or "minh-chung").replace("\\", "/").rsplit("/", 1)[-1][:255]
+    name = storage.clean_filename(upload.filename, "minh-chung")
     stored = storage.store(upload.stream, name)
     evidence = Evidence(occurrence_id=occurrence.id, kind=EvidenceKind.FILE, sha256=stored.sha256,
                         original_name=name, media_type=stored.media_type, size=stored.size,
