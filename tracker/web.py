@@ -72,8 +72,15 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.is_active else None
+        """The user a session or remember-me cookie names, if its nonce is still current."""
+        row, _, rest = user_id.partition(".")
+        nonce = rest.partition(".")[0]
+        if not row.isdigit() or not nonce or int(row) > 2**31 - 1:
+            return None
+        user = db.session.get(User, int(row))
+        if user is None or not user.is_active or not user.session_matches(nonce):
+            return None
+        return user
 
 
 def register_blueprints(app: Flask) -> None:

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import aliased
 
+from tracker.audit import checkpoints
 from tracker.audit.services import record
 from tracker.db import LOCAL_TZ, utcnow
 from tracker.directives.models import Task
@@ -249,7 +250,7 @@ def issue(actor: User | None, evaluation: Evaluation, number: str = "") -> Evalu
     evaluation.issued_by_id = actor.id if actor else None
     evaluation.issued_at = utcnow()
     db.session.flush()
-    evaluation.pdf = report_pdf(evaluation)
+    evaluation.pdf = checkpoints.stamp_pdf(report_pdf(evaluation))  # the log's newest entry
     evaluation.pdf_sha256 = hashlib.sha256(evaluation.pdf).hexdigest()
     db.session.flush()
     record(actor, "evaluation.issue", evaluation,
