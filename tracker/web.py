@@ -9,6 +9,7 @@ from flask import Flask, has_request_context, render_template, request, session
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -124,6 +125,9 @@ def register_request_hooks(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.endpoint != "static" and current_user.is_authenticated:
+            # A signed-in page or a download must not stay in a shared computer's cache.
+            response.headers["Cache-Control"] = "no-store"
         return response
 
 

@@ -1,4 +1,5 @@
-"""sessions that can be ended (users.session_nonce); the audit chain keyed with HMAC
+"""sessions that can be ended (users.session_nonce); who handed a period in
+(occurrences.submitted_by_id); the audit chain keyed with HMAC
 
 Revision ID: b7c41e9d2a13
 Revises: ebb5548753ff
@@ -30,11 +31,19 @@ def upgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.alter_column('session_nonce', existing_type=sa.String(length=32),
                               nullable=False)
+    with op.batch_alter_table('occurrences', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('submitted_by_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_occurrences_submitted_by_id_users'), 'users',
+                                    ['submitted_by_id'], ['id'])
     # Once: the chain from plain SHA-256 to HMAC with the key in instance/audit_key.
     rekey_chain(connection)
 
 
 def downgrade():
     unkey_chain(op.get_bind())
+    with op.batch_alter_table('occurrences', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_occurrences_submitted_by_id_users'),
+                                 type_='foreignkey')
+        batch_op.drop_column('submitted_by_id')
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('session_nonce')

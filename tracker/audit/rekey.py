@@ -58,8 +58,9 @@ def rehash(connection: sa.Connection, hasher: Callable[[Any], str]) -> tuple[int
 
 
 def _append(connection: sa.Connection, previous: str, **fields: Any) -> tuple[int, str]:
-    entry = SimpleNamespace(created_at=utcnow(), actor_id=None, object_id=None, summary="",
-                            before=None, ip_address=None, prev_hash=previous, **fields)
+    defaults = {"created_at": utcnow(), "actor_id": None, "object_id": None, "summary": "",
+                "before": None, "ip_address": None, "prev_hash": previous}
+    entry = SimpleNamespace(**{**defaults, **fields})
     entry.entry_hash = keyed_hash(entry)
     inserted = connection.execute(entries.insert().values(**vars(entry)).returning(entries.c.id))
     return inserted.scalar_one(), entry.entry_hash

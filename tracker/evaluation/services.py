@@ -26,10 +26,12 @@ from tracker.evaluation import scoring
 from tracker.evaluation.documents import report_pdf
 from tracker.evaluation.models import Evaluation, EvaluationRow, EvaluationStatus
 from tracker.extensions import db
+from tracker.indicators import periods
 from tracker.indicators.evaluate import Status as IndicatorStatus
 from tracker.indicators.queries import unit_indicator_results
 from tracker.inspections.models import InspectionItem, InspectionRound, ItemResult, RoundState
 from tracker.org.models import Role, Unit, User
+from tracker.reports.cells import clean_text
 from tracker.schedule.models import Occurrence, OccurrenceState
 from tracker.schedule.status import UNFINISHED_STATES
 from tracker.workflow.models import AccountabilityDecision
@@ -41,9 +43,8 @@ class EvaluationError(ValueError):
 
 def parse_month(text: str) -> date:
     """"2026-10" -> 1 October 2026; anything else is refused."""
-    try:
-        year, month = (int(part) for part in text.split("-"))
-        return date(year, month, 1)
+    try:  # one reading of a month, with the years the app keeps (indicators.periods)
+        return date.fromisoformat(periods.parse_month(text) + "-01")
     except (ValueError, TypeError):
         raise EvaluationError(_("Write the month as YYYY-MM, for example 2026-10.")) from None
 
@@ -222,6 +223,7 @@ def override_level(actor: User, row: EvaluationRow, level: scoring.Level,
         raise PermissionError
     if row.evaluation.is_frozen:
         raise EvaluationError(_("An issued evaluation cannot be changed; compute a correction."))
+    reason = clean_text(reason)  # a vertical tab pasted from Word would break the documents
     if not reason.strip():
         raise EvaluationError(_("Give the reason for changing the level."))
     before = {"final_level": row.final_level}

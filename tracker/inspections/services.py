@@ -29,6 +29,7 @@ from tracker.inspections.models import (
     RoundState,
 )
 from tracker.org.models import Role, Unit, UnitKind, User
+from tracker.reports.cells import clean_text
 from tracker.schedule.calendar import WorkCalendar
 from tracker.schedule.models import Occurrence, OccurrenceState
 from tracker.schedule.planning import sync_tasks
@@ -149,6 +150,7 @@ def _require_open(inspection: InspectionRound) -> None:
 def mark_item(actor: User, item: InspectionItem, result: ItemResult, note: str,
               photo: FileStorage | None = None) -> InspectionItem:
     _require_open(item.round)
+    note = clean_text(note)  # a vertical tab pasted from Word would break the minutes
     if result == ItemResult.FAIL and not note.strip():
         raise InspectionError(_("Say what was found when an item fails."))
     before = snapshot(item, ["result", "note", "photo_name"])
@@ -251,13 +253,14 @@ def complete(actor: User, inspection: InspectionRound, inspector: User, signed_o
         duty.report = _("Inspection round of %(start)s – %(end)s signed off.",
                         start=inspection.window_start.strftime("%d/%m/%Y"),
                         end=inspection.window_end.strftime("%d/%m/%Y"))
+        # Done by the act of signing off, not verified by anyone: nobody checks their own work.
         duty.state = OccurrenceState.VERIFIED
         duty.submitted_at = duty.verified_at = now
-        duty.verified_by_id = actor.id
+        duty.verified_by_id = None
         db.session.flush()
-        record(actor, "occurrence.verify", duty, before=duty_before,
-               after=snapshot(duty, ["state", "report", "submitted_at", "verified_at"]),
-               summary=duty.task.code)
+        record(actor, "occurrence.close_by_inspection", duty, before=duty_before,
+               after={**snapshot(duty, ["state", "report", "submitted_at", "verified_at"]),
+                      "closed_by_round": inspection.id}, summary=duty.task.code)
     return inspection
 
 

@@ -13,6 +13,10 @@ DAY_KIND_LABELS = {
 }
 
 
+# The years a commune plans in; dates beyond them overflow the calendar (31/12/9999 + a day).
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
 class VietnameseDateField(StringField):
     """A date typed as dd/mm/yyyy, the way people here write it."""
 
@@ -26,6 +30,10 @@ class VietnameseDateField(StringField):
         except ValueError:
             raise ValidationError(_l("Write the date as dd/mm/yyyy, for example 30/04/2026.")) \
                 from None
+        if not MIN_YEAR <= self.data.year <= MAX_YEAR:
+            self.data = None
+            raise ValidationError(_l("Give a date between %(first)d and %(last)d.",
+                                     first=MIN_YEAR, last=MAX_YEAR))
 
     def _value(self):
         if self.data:

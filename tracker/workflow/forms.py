@@ -1,3 +1,5 @@
+import math
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
@@ -9,7 +11,14 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import HiddenInput
 
 from tracker.workflow.models import Cause, Decision
@@ -41,6 +50,9 @@ class NumberField(StringField):
             self.data = float(text)
         except ValueError:
             raise ValidationError(_l("Write a number, for example 85 or 85,5.")) from None
+        if not math.isfinite(self.data):  # "nan", "inf", "1e309"
+            self.data = None
+            raise ValidationError(_l("Write a number, for example 85 or 85,5."))
 
     def _value(self):
         if self.data is None:
@@ -49,9 +61,11 @@ class NumberField(StringField):
 
 
 class VersionedForm(FlaskForm):
-    """Carries the occurrence's version: a second editor gets a conflict, not an overwrite."""
+    """Carries the occurrence's version: a second editor gets a conflict, not an overwrite; a
+    form without it (an old page, a hand-made request) is refused, never saved blind."""
 
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired(message=_l(
+        "This page is out of date: reload it, check the current version, then save again."))])
 
 
 class ReportForm(VersionedForm):

@@ -28,6 +28,7 @@ from tracker.evidence import storage
 from tracker.evidence.models import Evidence, EvidenceKind
 from tracker.extensions import db
 from tracker.forms import ConfirmForm
+from tracker.indicators.periods import parse_month
 from tracker.org.models import Role, Unit, User
 from tracker.schedule.models import Occurrence, OccurrenceState
 from tracker.workflow import policies, services
@@ -309,10 +310,10 @@ def accountability():
         query = query.join(Unit, Unit.id == Occurrence.unit_id).where(Unit.code == unit_code)
     if person_id:
         query = query.where(Explanation.author_id == person_id)
-    if len(month) == 7:
+    if month:
         try:
-            first = date.fromisoformat(month + "-01")
-        except ValueError:
+            first = date.fromisoformat(parse_month(month) + "-01")
+        except ValueError:  # not a month, or one outside the years the app keeps
             first = None
         if first is not None:
             start, end = month_bounds(first)
