@@ -70,7 +70,8 @@ def test_raising_a_role_by_sql_is_named(demo, runner):
         db.session.commit()
     code, output = verify(runner)
     assert code == 1
-    assert username in output and "admin" in output, output
+    assert username in output, output
+    assert "admin" in output, output
 
 
 def test_an_issued_report_carries_a_checkpoint_in_its_properties(demo):
@@ -80,7 +81,8 @@ def test_an_issued_report_carries_a_checkpoint_in_its_properties(demo):
         found = checkpoints.from_pdf(issued[0].pdf, "report")
         assert len(found) == 1
         entry = db.session.get(AuditEntry, found[0].entry_id)
-        assert entry is not None and entry.entry_hash == found[0].entry_hash
+        assert entry is not None
+        assert entry.entry_hash == found[0].entry_hash
 
 
 def test_an_edit_with_the_later_hashes_recomputed_in_plain_sha256_is_found(ctx, runner):
@@ -125,7 +127,8 @@ def test_a_password_hash_changed_by_sql_is_named(ctx, runner):
     db.session.commit()
     code, output = verify(runner)
     assert code == 1
-    assert "thuquy" in output and "password" in output
+    assert "thuquy" in output
+    assert "password" in output
 
 
 def test_audit_rows_name_the_object_type_not_the_proxy(client, app, make_user):

@@ -22,7 +22,7 @@ from tracker.extensions import db
 from tracker.inspections import services as inspections
 from tracker.inspections.models import InspectionItem, ItemResult
 from tracker.org import services as org
-from tracker.org.models import Role, User
+from tracker.org.models import User
 from tracker.reports.cells import cells
 from tracker.schedule.models import Occurrence, OccurrenceState
 from tracker.workflow import services as workflow
