@@ -37,7 +37,33 @@ def verify(runner):
     return result.exit_code, result.output
 
 
-def test_deleting_the_newest_entries_and_moving_the_head_back_is_found(demo, runner):
+def test_after_the_demo_each_tampering_is_found(demo, runner):
+    """One demo installation (it takes a while to build), three attacks in turn: each makes
+    ``audit verify`` exit 1 naming what it found, and undoing it makes the log whole again."""
+    with demo.app_context():
+        issued = db.session.scalars(select(Evaluation).where(Evaluation.pdf.is_not(None))).all()
+        assert issued  # the issued reports carry a checkpoint in their PDF properties
+        stamped = checkpoints.from_pdf(issued[0].pdf, "report")
+        assert len(stamped) == 1
+        assert db.session.get(AuditEntry, stamped[0].entry_id).entry_hash == \
+            stamped[0].entry_hash
+
+        staff = db.session.scalar(select(User).where(User.role == Role.STAFF).limit(1))
+        username, staff_id = staff.username, staff.id
+        db.session.execute(text("UPDATE users SET role = 'admin' WHERE id = :id"),
+                           {"id": staff_id})
+        db.session.commit()
+    code, output = verify(runner)
+    assert code == 1
+    assert username in output, output
+    assert "admin" in output, output
+
+    with demo.app_context():
+        db.session.execute(text("UPDATE users SET role = 'staff' WHERE id = :id"),
+                           {"id": staff_id})
+        db.session.commit()
+    assert verify(runner)[0] == 0
+
     with demo.app_context():
         ids = db.session.scalars(select(AuditEntry.id).order_by(AuditEntry.id.desc())
                                  .limit(4)).all()
@@ -48,41 +74,15 @@ def test_deleting_the_newest_entries_and_moving_the_head_back_is_found(demo, run
         db.session.commit()
     code, output = verify(runner)
     assert code == 1
-    assert f"entry {ids[0]}" in output or f"mục {ids[0]}" in output, output
+    assert f"mục {ids[0]}" in output, output
 
-
-def test_deleting_the_whole_log_is_found(demo, runner):
     with demo.app_context():
         db.session.execute(text("DELETE FROM audit_head"))
         db.session.execute(text("DELETE FROM audit_entries"))
         db.session.commit()
     code, output = verify(runner)
     assert code == 1
-    assert "checkpoint" in output or "điểm mốc" in output, output
-
-
-def test_raising_a_role_by_sql_is_named(demo, runner):
-    with demo.app_context():
-        staff = db.session.scalar(select(User).where(User.role == Role.STAFF).limit(1))
-        username = staff.username
-        db.session.execute(text("UPDATE users SET role = 'admin' WHERE id = :id"),
-                           {"id": staff.id})
-        db.session.commit()
-    code, output = verify(runner)
-    assert code == 1
-    assert username in output, output
-    assert "admin" in output, output
-
-
-def test_an_issued_report_carries_a_checkpoint_in_its_properties(demo):
-    with demo.app_context():
-        issued = db.session.scalars(select(Evaluation).where(Evaluation.pdf.is_not(None))).all()
-        assert issued
-        found = checkpoints.from_pdf(issued[0].pdf, "report")
-        assert len(found) == 1
-        entry = db.session.get(AuditEntry, found[0].entry_id)
-        assert entry is not None
-        assert entry.entry_hash == found[0].entry_hash
+    assert "điểm mốc" in output, output
 
 
 def test_an_edit_with_the_later_hashes_recomputed_in_plain_sha256_is_found(ctx, runner):
