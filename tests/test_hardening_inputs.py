@@ -24,8 +24,8 @@ from tracker.inspections.models import InspectionItem, ItemResult
 from tracker.org import services as org
 from tracker.org.models import User
 from tracker.reports.cells import cells
-from tracker.schedule.models import Occurrence, OccurrenceState
 from tracker.workflow import services as workflow
+from tracker.workflow.models import Occurrence, OccurrenceState
 
 
 def test_any_email_address_on_the_user_form_is_no_server_error(client, make_user):

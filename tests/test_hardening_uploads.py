@@ -21,8 +21,8 @@ from tracker.extensions import db
 from tracker.inspections import services as inspections
 from tracker.inspections.models import InspectionItem, ItemResult
 from tracker.org.models import UnitKind, User
-from tracker.schedule.models import Occurrence
 from tracker.workflow import services as workflow
+from tracker.workflow.models import Occurrence
 
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]"
        b"/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")

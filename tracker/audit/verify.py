@@ -13,7 +13,7 @@ from tracker.audit.models import AuditEntry
 from tracker.audit.services import verify_chain
 from tracker.extensions import db
 from tracker.org.models import User
-from tracker.schedule.models import Occurrence
+from tracker.workflow.models import Occurrence
 
 # Per audited type: the columns a change made behind the application's back must not escape.
 WATCHED = {

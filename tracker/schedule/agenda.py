@@ -16,8 +16,8 @@ from tracker.directives.models import Task
 from tracker.extensions import db
 from tracker.org.models import Unit, User
 from tracker.reports.cells import cells
-from tracker.schedule.models import Occurrence
 from tracker.schedule.status import CATEGORY_LABELS, Category, category_of
+from tracker.workflow.models import Occurrence
 
 CSV_COLUMNS = ["task_code", "unit_code", "due_at", "status", "status_label", "responsible",
                "task_title"]

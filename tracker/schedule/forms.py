@@ -5,16 +5,13 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from tracker.months import FIRST_YEAR, LAST_YEAR
 from tracker.schedule.models import DayKind
 
 DAY_KIND_LABELS = {
     DayKind.DAY_OFF: _l("Day off"),
     DayKind.WORKING_DAY: _l("Make-up working day"),
 }
-
-
-# The years a commune plans in; dates beyond them overflow the calendar (31/12/9999 + a day).
-MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 class VietnameseDateField(StringField):
@@ -30,10 +27,10 @@ class VietnameseDateField(StringField):
         except ValueError:
             raise ValidationError(_l("Write the date as dd/mm/yyyy, for example 30/04/2026.")) \
                 from None
-        if not MIN_YEAR <= self.data.year <= MAX_YEAR:
+        if not FIRST_YEAR <= self.data.year <= LAST_YEAR:
             self.data = None
             raise ValidationError(_l("Give a date between %(first)d and %(last)d.",
-                                     first=MIN_YEAR, last=MAX_YEAR))
+                                     first=FIRST_YEAR, last=LAST_YEAR))
 
     def _value(self):
         if self.data:

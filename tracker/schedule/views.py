@@ -11,12 +11,11 @@ from tracker.db import LOCAL_TZ, utcnow
 from tracker.directives.models import Frequency, Task
 from tracker.extensions import db
 from tracker.forms import ConfirmForm, flash_errors
+from tracker.months import FIRST_YEAR, LAST_YEAR
 from tracker.schedule import policies, services
 from tracker.schedule.calendar import WorkCalendar
 from tracker.schedule.forms import (
     DAY_KIND_LABELS,
-    MAX_YEAR,
-    MIN_YEAR,
     CalendarDayForm,
     EventForm,
 )
@@ -43,7 +42,7 @@ def calendar():
                     removed=result.removed), "success")
             return redirect(url_for("schedule.calendar"))
     year = request.args.get("year", type=int) or utcnow().astimezone(LOCAL_TZ).year
-    if not MIN_YEAR <= year <= MAX_YEAR:
+    if not FIRST_YEAR <= year <= LAST_YEAR:  # beyond them dates overflow
         abort(400)
     days = db.session.scalars(
         select(CalendarDay).where(CalendarDay.day >= date(year, 1, 1),
