@@ -19,13 +19,10 @@ NOW = datetime(2026, 5, 5, 3, 0, tzinfo=LOCAL_TZ)  # 03:00 local
 def occurrence(task, due_delta: timedelta, state=OccurrenceState.OPEN,
                submitted_delta: timedelta | None = None, day: int = 0) -> Occurrence:
     due = NOW + due_delta
-    occ = Occurrence(task_id=task.id, unit_id=task.owner_unit_id,
-                     period_start=date(2026, 1, 1) + timedelta(days=day),
-                     period_end=date(2026, 1, 1),
-                     due_at=due, state=state,
-                     submitted_at=due + submitted_delta if submitted_delta is not None else None)
-    db.session.add(occ)
-    return occ
+    return factories.occurrence(
+        task, due, state, period_start=date(2026, 1, 1) + timedelta(days=day),
+        period_end=date(2026, 1, 1),
+        submitted_at=due + submitted_delta if submitted_delta is not None else None)
 
 
 CASES = [

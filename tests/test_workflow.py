@@ -32,12 +32,10 @@ def loop(app):
         factories.user(role="office", unit_code="VP", username="vanphong")
         factories.user(role="leader", unit_code="LD", username="lanhdao")
         task = factories.task("TTPVHCC", code="2-TTPVHCC-02", title="Báo cáo hồ sơ quá hạn")
-        due = Occurrence(task_id=task.id, unit_id=task.owner_unit_id, period_start=date(2026, 1, 5),
-                         period_end=date(2026, 1, 5), due_at=utcnow() + timedelta(days=2))
-        late = Occurrence(task_id=task.id, unit_id=task.owner_unit_id,
-                          period_start=date(2026, 1, 2), period_end=date(2026, 1, 2),
-                          due_at=utcnow() - timedelta(days=3))
-        db.session.add_all([due, late])
+        due = factories.occurrence(task, utcnow() + timedelta(days=2),
+                                   period_start=date(2026, 1, 5))
+        late = factories.occurrence(task, utcnow() - timedelta(days=3),
+                                    period_start=date(2026, 1, 2))
         db.session.commit()
         return {"due": due.id, "late": late.id, "head": head.id, "task": task.id}
 

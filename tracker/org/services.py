@@ -11,12 +11,17 @@ from sqlalchemy import func, select
 from tracker.audit.services import changed, record, snapshot
 from tracker.db import utcnow
 from tracker.extensions import db
+from tracker.org import policies
 from tracker.org.models import Role, Unit, UnitKind, User
 from tracker.security import is_common_password
 
 
 class PasswordRejectedError(ValueError):
     """The new password breaks the policy; the message says how, in the user's language."""
+
+
+class SelfLockoutError(ValueError):
+    """An administrator tried to lock themselves out; the message says how."""
 
 
 def check_password_policy(password: str, username: str) -> None:
@@ -82,6 +87,8 @@ def create_user(actor: User | None, password: str | None = None, **fields: Any) 
 
 
 def update_user(actor: User | None, user: User, **fields: Any) -> User:
+    if "role" in fields and not policies.may_set_role(actor, user, fields["role"]):
+        raise SelfLockoutError(_("You cannot take the administrator role away from yourself."))
     before = snapshot(user)
     for name, value in fields.items():
         setattr(user, name, value)
@@ -92,7 +99,9 @@ def update_user(actor: User | None, user: User, **fields: Any) -> User:
     return user
 
 
-def set_active(actor: User, user: User, active: bool) -> User:
+def set_active(actor: User | None, user: User, active: bool) -> User:
+    if not policies.may_set_active(actor, user):
+        raise SelfLockoutError(_("You cannot lock your own account."))
     if user.is_active != active:
         user.is_active = active
         action = "user.activate" if active else "user.deactivate"
