@@ -4,10 +4,12 @@ CSRF stays on: POST routes are exercised with a valid token, so a 403 here is th
 speaking, not a missing token.
 """
 
+import io
 from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 
 from tests import factories
 from tests.conftest import build_snapshot, close, csrf_token, login
@@ -16,7 +18,9 @@ from tracker.directives.models import Frequency
 from tracker.evaluation import services as evaluations
 from tracker.extensions import db
 from tracker.indicators.models import Comparator, Indicator, IndicatorReading, ReadingSource
-from tracker.inspections.models import InspectionItem
+from tracker.inspections import services as inspections
+from tracker.inspections.models import ChecklistCriterion, InspectionItem, ItemResult
+from tracker.schedule.models import CalendarDay, DayKind
 from tracker.workflow.models import OccurrenceState
 
 ROLES = ["admin", "leader", "office", "unit_head", "staff"]
@@ -50,6 +54,12 @@ def build_world():
     inspection = factories.inspection_round(users["office"], date(2026, 1, 1))
     round_item = db.session.scalars(select(InspectionItem).where(
         InspectionItem.round_id == inspection.id)).first()
+    photo_item = round_item
+    inspections.mark_item(users["office"], photo_item, ItemResult.PASS, "",
+                          photo=FileStorage(io.BytesIO(factories.PNG), "anh.png"))
+    criterion = db.session.scalars(select(ChecklistCriterion)).first()
+    calendar_day = CalendarDay(day=date(2026, 9, 4), kind=DayKind.DAY_OFF, reason="QĐ 1")
+    db.session.add(calendar_day)
     draft = evaluations.compute(users["office"], date(2026, 1, 1))
     return {
         "task_a": task_a.id, "task_b": task_b.id, "task_d": task_d.id, "event_a": event_a.id,
@@ -57,7 +67,8 @@ def build_world():
         "occ_a": occ_a.id, "occ_b": occ_b.id, "occ_d": occ_d.id, "occ_s": occ_s.id,
         "evidence": evidence.id, "round": inspection.id, "round_item": round_item.id,
         "indicator_a": indicators[0].id, "indicator_b": indicators[1].id, "reading": reading.id,
-        "evaluation": draft.id, "row": draft.rows[0].id,
+        "evaluation": draft.id, "row": draft.rows[0].id, "photo_item": photo_item.id,
+        "criterion": criterion.id, "calendar_day": calendar_day.id,
     }
 
 
@@ -90,6 +101,8 @@ def routes(world):
         "delegated_task": ("GET", f"/tasks/{world['task_d']}"),
         "other_task": ("GET", f"/tasks/{world['task_b']}"),
         "import": ("GET", "/directives/import"),
+        # A well-formed digest of no checked file: the view answers, it does not load anything.
+        "confirm_import": ("POST", "/directives/import/confirm", {"digest": "0" * 64}),
         "units": ("GET", "/admin/units"),
         "new_unit": ("GET", "/admin/units/new"),
         "edit_unit": ("GET", f"/admin/units/{world['unit']}"),
@@ -100,6 +113,7 @@ def routes(world):
         "toggle_user": ("POST", f"/admin/users/{world['user']}/active"),
         "change_password": ("GET", "/account/password"),
         "calendar": ("GET", "/admin/calendar"),
+        "delete_calendar_day": ("POST", f"/admin/calendar/{world['calendar_day']}/delete"),
         "record_event": ("POST", f"/tasks/{world['event_a']}/events"),
         "inbox": ("GET", "/inbox"),
         "calendar_feed": ("GET", "/calendar-feed"),
@@ -138,6 +152,8 @@ def routes(world):
         "minutes_docx": ("GET", f"/inspections/{world['round']}/minutes.docx"),
         "criteria": ("GET", "/inspections/criteria"),
         "default_criteria": ("POST", "/inspections/criteria/defaults"),
+        "toggle_criterion": ("POST", f"/inspections/criteria/{world['criterion']}/toggle"),
+        "photo": ("GET", f"/inspections/{world['round']}/items/{world['photo_item']}/photo"),
         "evaluations": ("GET", "/evaluation/"),
         "compute_evaluation": ("POST", "/evaluation/compute"),
         "evaluation": ("GET", f"/evaluation/{world['evaluation']}"),
@@ -159,6 +175,7 @@ ALLOWED = {
     "delegated_task": EVERYONE,
     "other_task": OVERSEERS,
     "import": {"admin"},
+    "confirm_import": {"admin"},
     "units": {"admin"},
     "new_unit": {"admin"},
     "edit_unit": {"admin"},
@@ -169,6 +186,7 @@ ALLOWED = {
     "toggle_user": {"admin"},
     "change_password": EVERYONE,
     "calendar": {"admin", "office"},
+    "delete_calendar_day": {"admin", "office"},
     "record_event": OVERSEERS | {"unit_head"},
     "inbox": EVERYONE,
     "calendar_feed": EVERYONE,
@@ -206,6 +224,8 @@ ALLOWED = {
     "minutes_docx": OVERSEERS,
     "criteria": {"admin", "office"},
     "default_criteria": {"admin", "office"},
+    "toggle_criterion": {"admin", "office"},
+    "photo": OVERSEERS,
     "evaluations": OVERSEERS,
     "compute_evaluation": {"admin", "office"},
     "evaluation": OVERSEERS,
@@ -216,11 +236,11 @@ ALLOWED = {
 }
 
 
-def call(client, method, url):
+def call(client, method, url, data=None):
     if method == "GET":
         response = client.get(url)
     else:
-        response = client.post(url, data={"csrf_token": csrf_token(client, "/")})
+        response = client.post(url, data={"csrf_token": csrf_token(client, "/"), **(data or {})})
     response.close()  # downloads stream a file that must be closed
     return response
 
@@ -228,9 +248,9 @@ def call(client, method, url):
 @pytest.mark.parametrize("name", sorted(ALLOWED))
 @pytest.mark.parametrize("role", ROLES)
 def test_route_by_role(client, world, role, name):
-    method, url = routes(world)[name]
+    method, url, *data = routes(world)[name]
     login(client, role)
-    response = call(client, method, url)
+    response = call(client, method, url, *data)
     if role in ALLOWED[name]:
         # 422: the empty form reached the view and was refused for its content, not its sender.
         assert response.status_code in (200, 302, 422), (role, name, response.status_code)
@@ -242,7 +262,7 @@ def test_route_by_role(client, world, role, name):
 
 @pytest.mark.parametrize("name", sorted(set(ALLOWED) - {"home"}))
 def test_anonymous_is_sent_to_login(client, world, name):
-    method, url = routes(world)[name]
+    method, url, *_data = routes(world)[name]
     response = client.get(url) if method == "GET" else client.post(url)
     if method == "POST":
         assert response.status_code == 400  # no CSRF token: refused before anything else
