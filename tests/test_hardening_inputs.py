@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from tests import factories
 from tests.conftest import csrf_token, login, submit
-from tracker.auth.passwords import PasswordRejectedError, check_password_policy
+from tracker.org.passwords import PasswordRejectedError, check_password_policy
 from tracker.db import LOCAL_TZ, utcnow
 from tracker.directives.models import Frequency
 from tracker.directives.problems import Checker, read_yaml
@@ -216,7 +216,7 @@ def test_weak_passwords_are_refused(ctx, password):
 
 
 def test_a_good_password_passes_and_the_list_is_shipped(ctx):
-    from tracker.auth.passwords import common_passwords
+    from tracker.org.passwords import common_passwords
 
     check_password_policy("Cay-bang-xanh-1975", "canbo")
     assert len(common_passwords()) > 5000
