@@ -12,7 +12,6 @@ from sqlalchemy import select
 
 from tests import factories
 from tests.conftest import csrf_token, login, submit
-from tracker.org.passwords import PasswordRejectedError, check_password_policy
 from tracker.db import LOCAL_TZ, utcnow
 from tracker.directives.models import Frequency
 from tracker.directives.problems import Checker, read_yaml
@@ -23,6 +22,7 @@ from tracker.inspections import services as inspections
 from tracker.inspections.models import InspectionItem, ItemResult
 from tracker.org import services as org
 from tracker.org.models import User
+from tracker.org.passwords import PasswordRejectedError, check_password_policy
 from tracker.reports.cells import cells
 from tracker.workflow import services as workflow
 from tracker.workflow.models import Occurrence, OccurrenceState
