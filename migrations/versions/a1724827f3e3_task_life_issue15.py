@@ -1,7 +1,7 @@
 """deadline change requests, task transfers and withdrawals, contributions (issue 15)
 
 Revision ID: a1724827f3e3
-Revises: ebb5548753ff
+Revises: b7c41e9d2a13
 Create Date: 2026-12-01 19:51:46.142517
 
 """
@@ -13,7 +13,7 @@ import tracker.db
 
 # revision identifiers, used by Alembic.
 revision = 'a1724827f3e3'
-down_revision = 'ebb5548753ff'
+down_revision = 'b7c41e9d2a13'
 branch_labels = None
 depends_on = None
 
