@@ -1,0 +1,157 @@
+"""The body's clause hierarchy (I., 1., 1.1., a), -, +) and the context each paragraph sits in."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from tracker.intake.text import fold
+from tracker.intake.units import Person, Unit, UnitMatcher, find_person, person_code
+from tracker.intake.vocabulary import Vocabulary
+
+ROMAN = re.compile(r"^([IVX]{1,4})[.)]\s*(.*)$")
+NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(?:\.|\))\s*(.*)$|^(\d{1,2}(?:\.\d{1,2}){1,3})\s+(.*)$")
+LETTER = re.compile(r"^([a-zđ])\)\s*(.*)$")
+BULLET = re.compile(r"^[-–•+*]\s*(.*)$")
+LABEL = re.compile(r"^[^.;]{2,40}:$")
+
+
+@dataclass
+class Context:
+    owner: Unit | None = None
+    person: Person | None = None
+    all_units: bool = False
+    kind: str = "tasks"  # tasks | skip | targets | closing
+
+
+@dataclass
+class Paragraph:
+    clause: str
+    text: str
+    context: Context
+    numbered: bool  # the clause's own text (after its number), or a bullet under it
+    before_clauses: bool = False
+    label: str = ""
+
+
+@dataclass
+class Level:
+    rank: int
+    label: str
+    context: Context
+
+
+@dataclass
+class Outline:
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    people: dict[str, Person] = field(default_factory=dict)
+
+
+def _rank(kind: str, label: str) -> int:
+    if kind == "roman":
+        return 0
+    if kind == "number":
+        return 1 + label.count(".")
+    return 10
+
+
+def _clause(stack: list[Level]) -> str:
+    parts = [level.label for level in stack if level.rank == 0]
+    numbers = [level.label for level in stack if 1 <= level.rank < 10]
+    if numbers:
+        parts.append(numbers[-1])
+    parts += [level.label for level in stack if level.rank == 10]
+    return ".".join(parts)
+
+
+def read_outline(lines: list[str], matcher: UnitMatcher, vocabulary: Vocabulary) -> Outline:
+    outline = Outline()
+    stack: list[Level] = []
+    root = Context()
+    label = ""
+    for line in lines:
+        heading = _heading(line)
+        if heading is None:
+            bullet = BULLET.match(line)
+            text = bullet.group(1) if bullet else line
+            if LABEL.match(text) and not bullet:
+                label = text.rstrip(":").strip()
+                continue
+            context = stack[-1].context if stack else root
+            outline.paragraphs.append(Paragraph(_clause(stack), text, context, bool(bullet),
+                                                before_clauses=not stack, label=label))
+            continue
+        kind, number, text = heading
+        rank = _rank(kind, number)
+        while stack and stack[-1].rank >= rank:
+            stack.pop()
+        parent = stack[-1].context if stack else root
+        context, is_heading = _context(text, parent, matcher, vocabulary, outline)
+        stack.append(Level(rank, number, context))
+        label = ""
+        if not is_heading and text:
+            outline.paragraphs.append(Paragraph(_clause(stack), text, context, True))
+    return outline
+
+
+def _heading(line: str) -> tuple[str, str, str] | None:
+    for kind, pattern in (("roman", ROMAN), ("number", NUMBERED), ("letter", LETTER)):
+        found = pattern.match(line)
+        if found:
+            groups = [g for g in found.groups() if g is not None]
+            return kind, groups[0], groups[1].strip() if len(groups) > 1 else ""
+    return None
+
+
+def _context(text: str, parent: Context, matcher: UnitMatcher, vocabulary: Vocabulary,
+             outline: Outline) -> tuple[Context, bool]:
+    """The context a heading opens, and whether the heading is only a heading."""
+    context = Context(parent.owner, parent.person, parent.all_units, parent.kind)
+    folded = fold(text).strip(" .:")
+    person = find_person(text)
+    if person and fold(text).startswith(("đồng chí", "đ/c", "ông", "bà")):
+        context.person = _person(person, outline)
+        context.owner = _person_unit(context.person, matcher, vocabulary)
+        return context, len(text.split()) <= 16
+    unit = matcher.exact(text)
+    if unit is not None:
+        context.owner, context.person, context.all_units = unit, None, False
+        return context, True
+    if re.match(r"^(đối với\s+)?(thủ trưởng\s+)?các (cơ quan|đơn vị|phòng|ban|ngành|thôn)", folded) \
+            and len(folded.split()) <= 8:
+        context.owner, context.person, context.all_units = None, None, True
+        return context, True
+    if len(folded.split()) <= 8 and matcher.new_unit(text) is not None and not re.search(
+        r"\d", folded
+    ):
+        context.owner, context.person = matcher.new_unit(text), None
+        return context, True
+    if len(folded.split()) > 12 or text.rstrip().endswith((".", ";")):
+        return context, False
+    if any(folded.startswith(word) or f" {word}" in f" {folded}"
+           for word in vocabulary.phrases("no_task_sections")) and "nhiệm vụ" not in folded:
+        context.kind = "skip"
+    elif any(word in folded for word in vocabulary.phrases("target_sections")):
+        context.kind = "targets"
+    elif "tổ chức thực hiện" in folded:
+        context.kind = "closing"
+        context.owner, context.person = None, None
+    elif "nhiệm vụ" in folded or "giải pháp" in folded:
+        context.kind = "tasks"
+    return context, True
+
+
+def _person(found: tuple[str, str], outline: Outline) -> Person:
+    name, title = found
+    code = person_code(name)
+    person = outline.people.get(code) or Person(code, name, title)
+    outline.people[code] = person
+    return person
+
+
+def _person_unit(person: Person, matcher: UnitMatcher, vocabulary: Vocabulary) -> Unit | None:
+    title = fold(person.title)
+    if any(fold(word) in title for word in vocabulary["leader_titles"]) or not title:
+        return matcher.leadership()
+    found = matcher.find(person.title)
+    return found[0][2] if found else matcher.leadership()
