@@ -121,12 +121,16 @@ def _context(text: str, parent: Context, matcher: UnitMatcher, vocabulary: Vocab
             and len(folded.split()) <= 8:
         context.owner, context.person, context.all_units = None, None, True
         return context, True
-    if len(folded.split()) <= 8 and matcher.new_unit(text) is not None and not re.search(
-        r"\d", folded
-    ):
-        context.owner, context.person = matcher.new_unit(text), None
-        return context, True
-    if len(folded.split()) > 12 or text.rstrip().endswith((".", ";")):
+    if len(folded.split()) > 12 or text.rstrip().endswith(";"):
+        return context, False
+    sections = [*vocabulary.phrases("no_task_sections"), *vocabulary.phrases("target_sections"),
+                "tổ chức thực hiện", "nhiệm vụ", "giải pháp"]
+    if not any(word in folded for word in sections) and not re.search(r"\d", folded):
+        unit = matcher.new_unit(text) if len(folded.split()) <= 8 else None
+        if unit is not None:
+            context.owner, context.person = unit, None
+            return context, True
+    if text.rstrip().endswith("."):
         return context, False
     if any(folded.startswith(word) or f" {word}" in f" {folded}"
            for word in vocabulary.phrases("no_task_sections")) and "nhiệm vụ" not in folded:

@@ -155,6 +155,8 @@ def _continues(before: str, line: str, wrapped: bool, longest: int) -> bool:
     first = line.split()[0]
     if first[:1].islower():
         return True
-    if first.isupper() and len(first) > 1 and len(before) > 40:
+    letters = [c for c in line if c.isalpha()]
+    in_capitals = sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+    if first.isupper() and 1 < len(first) <= 5 and len(before) > 40 and not in_capitals:
         return True  # an acronym carried over: "… trước Chủ tịch / UBND xã."
     return wrapped and len(before) >= 0.75 * longest

@@ -53,6 +53,7 @@ class Proposer:
         self.people = people
         self.no_task = [re.compile(p) for p in vocabulary["no_task"]]
         self.verbs = vocabulary.pattern("verbs", prefix=True)
+        self.any_verb = vocabulary.pattern("verbs")
 
     def read(self, paragraphs: list[Paragraph]) -> tuple[list[Proposal], list[Target]]:
         tasks: list[Proposal] = []
@@ -60,10 +61,10 @@ class Proposer:
         for paragraph in paragraphs:
             if paragraph.context.kind == "skip":
                 continue
+            first: Proposal | None = None  # later sentences of a paragraph keep its subject
             for sentence in sentences(plain_quotes(paragraph.text)):
                 if self._assigns_nothing(sentence):
                     continue
-                first: Proposal | None = None
                 for piece in self._pieces(sentence):
                     if paragraph.context.kind == "targets":
                         loose.extend(find_targets(piece, self.issued))
@@ -81,8 +82,8 @@ class Proposer:
     def _pieces(self, sentence: str) -> list[str]:
         """Split a sentence into duties: a list of targets, or a ";" that starts new work."""
         listed = re.match(r"^(\d+(?:[.,]\d+)?\s*%)\s+([^;.]+?)[.;]?$", sentence)
-        if listed and "," in listed.group(2) and not self.verbs.match(fold(listed.group(2))):
-            items = re.split(r",\s*|\s+và\s+", listed.group(2))
+        items = re.split(r",\s*|\s+và\s+", listed.group(2)) if listed else []
+        if len(items) >= 3 and all(len(item.split()) <= 5 for item in items):
             return [f"{listed.group(1)} {item.strip()}" for item in items if item.strip()]
         segments = [s.strip() for s in sentence.split(";") if s.strip()]
         groups: list[str] = []
@@ -117,7 +118,7 @@ class Proposer:
             recipient = self._recipient(piece)
             owner = recipient or self.matcher.office()
             doubts.append("owner_all" if all_units else "owner")
-        if not self.verbs.search(folded) and not find_targets(piece, self.issued):
+        if not self.any_verb.search(folded) and not find_targets(piece, self.issued):
             return None
         targets = find_targets(piece, self.issued)
         target_dates = {t.due for t in targets if t.due} | {t.milestone for t in targets

@@ -142,7 +142,7 @@ def timing(text: str, vocabulary: Vocabulary, issued: date, default_once: date,
         result = Timing("once", max(dates).isoformat(), explicit=True, dates=dates)
     elif vocabulary.pattern("continuous").search(folded):
         result = Timing("monthly", {"day": "last"}, doubts=["continuous"])
-    elif _starts_once(folded, vocabulary) and not has_target:
+    elif _starts_once(folded, vocabulary):
         result = Timing("once", default_once.isoformat(), doubts=["no_deadline"])
     else:
         result = Timing("monthly", {"day": "last"}, doubts=[] if has_target else ["no_frequency"])
