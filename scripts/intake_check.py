@@ -134,7 +134,8 @@ def compare(expected: dict, drafted: dict) -> dict:
         if not ok:
             misses.append(f"  header {key}: {head_got.get(key)!r} / {head_want.get(key)!r}")
     rows["header"][1] += 1
-    name_ok = (head_got.get("signer") or {}).get("name") == (head_want.get("signer") or {}).get("name")
+    signers = [(head.get("signer") or {}).get("name") for head in (head_got, head_want)]
+    name_ok = signers[0] == signers[1]
     rows["header"][0] += name_ok
     if not name_ok:
         misses.append(f"  signer: {head_got.get('signer')} / {head_want.get('signer')}")

@@ -17,6 +17,7 @@ from tracker.db import LOCAL_TZ
 from tracker.demo import simulate as simulate_history
 from tracker.directives import seeding
 from tracker.directives import services as directive_services
+from tracker.directives.cli import directive_cli
 from tracker.evaluation import documents as evaluation_documents
 from tracker.evaluation import services as evaluation
 from tracker.extensions import db
@@ -292,6 +293,7 @@ def audit_verify() -> None:
 
 def register_commands(app: Flask) -> None:
     for command in (seed_command, demo_command, users_cli, schedule_cli, calendar_cli,
-                    agenda_command, remind_command, audit_cli, indicators_cli, evaluate_command):
+                    agenda_command, remind_command, audit_cli, indicators_cli, evaluate_command,
+                    directive_cli):
         app.cli.add_command(command)
     register_ops_commands(app)

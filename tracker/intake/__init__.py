@@ -14,7 +14,15 @@ from tracker.intake.draft import Draft, build
 from tracker.intake.extract import IntakeError, extract, from_text
 from tracker.intake.vocabulary import load
 
-__all__ = ["Draft", "IntakeError", "draft_from_bytes", "draft_from_text", "known_units"]
+__all__ = [
+    "Draft",
+    "IntakeError",
+    "check_draft",
+    "draft_from_bytes",
+    "draft_from_path",
+    "draft_from_text",
+    "known_units",
+]
 
 
 def draft_from_bytes(data: bytes, filename: str, known=None, instance_path=None) -> Draft:
@@ -39,15 +47,45 @@ def known_units() -> list[tuple[str, str, str]] | None:
 
     if not has_app_context():
         return None
-    from sqlalchemy import select
+    from sqlalchemy import inspect, select
     from sqlalchemy.exc import SQLAlchemyError
 
     from tracker.extensions import db
     from tracker.org.models import Unit
 
+    url = db.engine.url
+    if url.drivername.startswith("sqlite") and url.database not in (None, "", ":memory:") \
+            and not Path(url.database).exists():
+        return None  # reading must not create the database file
     try:
+        if not inspect(db.engine).has_table(Unit.__tablename__):
+            return None
         units = db.session.scalars(select(Unit).order_by(Unit.code)).all()
     except SQLAlchemyError:
         db.session.rollback()
         return None
     return [(unit.code, unit.name, unit.kind.value) for unit in units]
+
+
+def check_draft(draft: Draft, known=None) -> list:
+    """Problems the seed schema finds in the draft (none expected): the contract with the editor.
+
+    Known units are referred to by code and not declared in the draft; for the check, the ones
+    it refers to are declared in a copy, as the database would resolve them.
+    """
+    import copy
+
+    import yaml
+
+    from tracker.directives.seeding import DirectiveFileError, parse_directive
+
+    data = copy.deepcopy(draft.data)
+    declared = {unit["code"] for unit in data.get("units", [])}
+    for code, name, kind in known or []:
+        if code not in declared:
+            data.setdefault("units", []).append({"code": code, "name": name, "kind": kind})
+    try:
+        parse_directive(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "draft.yaml")
+    except DirectiveFileError as error:
+        return error.problems
+    return []

@@ -10,7 +10,9 @@ from tracker.intake.units import Person, Unit, UnitMatcher, find_person, person_
 from tracker.intake.vocabulary import Vocabulary
 
 ROMAN = re.compile(r"^([IVX]{1,4})[.)]\s*(.*)$")
-NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(?:\.|\))\s*(.*)$|^(\d{1,2}(?:\.\d{1,2}){1,3})\s+(.*)$")
+NUMBERED = re.compile(
+    r"^(\d{1,2}(?:\.\d{1,2}){0,3})(?:\.|\))\s*(.*)$|^(\d{1,2}(?:\.\d{1,2}){1,3})\s+(.*)$"
+)
 LETTER = re.compile(r"^([a-zđ])\)\s*(.*)$")
 BULLET = re.compile(r"^[-–•+*]\s*(.*)$")
 LABEL = re.compile(r"^[^.;]{2,40}:$")
@@ -117,8 +119,8 @@ def _context(text: str, parent: Context, matcher: UnitMatcher, vocabulary: Vocab
     if unit is not None:
         context.owner, context.person, context.all_units = unit, None, False
         return context, True
-    if re.match(r"^(đối với\s+)?(thủ trưởng\s+)?các (cơ quan|đơn vị|phòng|ban|ngành|thôn)", folded) \
-            and len(folded.split()) <= 8:
+    every = r"^(đối với\s+)?(thủ trưởng\s+)?các (cơ quan|đơn vị|phòng|ban|ngành|thôn)"
+    if re.match(every, folded) and len(folded.split()) <= 8:
         context.owner, context.person, context.all_units = None, None, True
         return context, True
     if len(folded.split()) > 12 or text.rstrip().endswith(";"):

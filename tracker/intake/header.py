@@ -15,7 +15,8 @@ PLACE_DATE = re.compile(
 )
 MOTTO = re.compile(r"cộng hòa xã hội|độc lập\s*-\s*tự do|^-{3,}|^_{3,}", re.IGNORECASE)
 AUTHORITY = re.compile(r"\b(TM|KT|TL|TUQ|Q)\s*\.\s*(.+)$")
-NAME = re.compile(r"^(?:[A-ZÀ-ỸĐ][a-zà-ỹđ]+|[A-ZÀ-ỸĐ]+)(?:\s+(?:[A-ZÀ-ỸĐ][a-zà-ỹđ]+|[A-ZÀ-ỸĐ]+)){1,4}$")
+_WORD = r"(?:[A-ZÀ-ỸĐ][a-zà-ỹđ]+|[A-ZÀ-ỸĐ]+)"
+NAME = re.compile(rf"^{_WORD}(?:\s+{_WORD}){{1,4}}$")
 RECIPIENTS = re.compile(r"^(nơi nhận|kính gửi)\s*:?", re.IGNORECASE)
 SIGNED = re.compile(r"^\(?\s*(đã ký|ký|ký tên|ký, ghi rõ họ tên|đóng dấu)[^)]*\)?$", re.IGNORECASE)
 

@@ -156,8 +156,9 @@ class Proposer:
             if COOPERATE.search(before) or _in_cooperation(before):
                 if unit not in cooperating:
                     cooperating.append(unit)
-            elif owner is None and (start <= lead_end or re.match(r"\s*chủ trì", folded[end:end + 12])) \
-                    and not RECIPIENT.search(before):
+            elif owner is None and not RECIPIENT.search(before) and (
+                start <= lead_end or re.match(r"\s*chủ trì", folded[end:end + 12])
+            ):
                 owner = unit
                 rest = _cut(piece, end)
         if owner is None and not person:
@@ -166,8 +167,11 @@ class Proposer:
             elif context.owner is not None:
                 owner = context.owner
             else:
-                unknown = re.match(SUBJECT_LEAD + r"(.+?)\s+(?:chủ trì|phối hợp|tham mưu|thực hiện)",
-                                   piece, re.IGNORECASE)
+                unknown = re.match(
+                    SUBJECT_LEAD + r"(.+?)\s+(?:chủ trì|phối hợp|tham mưu|thực hiện)",
+                    piece,
+                    re.IGNORECASE,
+                )
                 if unknown:
                     owner = self.matcher.new_unit(unknown.group(1))
         cooperating = [unit for unit in cooperating if unit != owner]

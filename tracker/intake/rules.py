@@ -19,15 +19,27 @@ DEADLINE = re.compile(
     r"(?:trước|chậm nhất|hạn chót|hạn cuối|xong trước|hoàn thành trước|trong ngày|hạn|đến)"
     rf"\s*(?:là\s*)?(?:ngày\s*)?(?:{DAY_MONTH}|{LONG_DATE})"
 )
-RANGE = re.compile(rf"từ\s*(?:ngày\s*)?{DAY_MONTH}\s*(?:đến|tới)\s*(?:hết\s*)?(?:ngày\s*)?{DAY_MONTH}")
-IN_MONTH = re.compile(r"(?:trong|hết|cuối|trước hết)\s+tháng\s+(\d{1,2})(?:\s*/\s*(\d{4})|\s+năm\s+(\d{4}))?")
-IN_QUARTER = re.compile(r"(?:trong|hết|cuối|trước hết)\s+quý\s+(iv|iii|ii|i|[1-4])(?:\s*(?:/|năm)\s*(\d{4}))?")
+RANGE = re.compile(
+    rf"từ\s*(?:ngày\s*)?{DAY_MONTH}\s*(?:đến|tới)\s*(?:hết\s*)?(?:ngày\s*)?{DAY_MONTH}"
+)
+IN_MONTH = re.compile(
+    r"(?:trong|hết|cuối|trước hết)\s+tháng\s+(\d{1,2})(?:\s*/\s*(\d{4})|\s+năm\s+(\d{4}))?"
+)
+IN_QUARTER = re.compile(
+    r"(?:trong|hết|cuối|trước hết)\s+quý\s+(iv|iii|ii|i|[1-4])(?:\s*(?:/|năm)\s*(\d{4}))?"
+)
 IN_YEAR = re.compile(r"(?:trong|hết|cuối|trước hết)\s+năm\s+(\d{4})")
 TIME = re.compile(r"(?:trước|lúc|vào|đến)\s*(\d{1,2})\s*(?:giờ|h)\s*(\d{2})?(?!\s*/)")
 WEEKDAY = re.compile(r"(?:vào\s*)?(?:ngày\s*)?thứ\s*(hai|ba|tư|năm|sáu|bảy|[2-7])(?!\w)")
-MONTH_DAY = re.compile(r"(?:vào|trước|trong)\s*ngày\s*(\d{1,2}|cuối tháng)\s*(?:hằng|hàng|mỗi|của)\s*(?:tháng|quý)")
-TWO_DAYS = re.compile(r"(?:vào\s*)?(?:các\s*)?ngày\s*(\d{1,2})\s*(?:và|,)\s*(?:ngày\s*)?(\d{1,2}|cuối tháng)")
-WITHIN = re.compile(r"(?:trong|tối đa|không quá)\s*(?:thời hạn|vòng|phạm vi)?\s*(\d{1,2})\s*ngày\s*làm\s*việc")
+MONTH_DAY = re.compile(
+    r"(?:vào|trước|trong)\s*ngày\s*(\d{1,2}|cuối tháng)\s*(?:hằng|hàng|mỗi|của)\s*(?:tháng|quý)"
+)
+TWO_DAYS = re.compile(
+    r"(?:vào\s*)?(?:các\s*)?ngày\s*(\d{1,2})\s*(?:và|,)\s*(?:ngày\s*)?(\d{1,2}|cuối tháng)"
+)
+WITHIN = re.compile(
+    r"(?:trong|tối đa|không quá)\s*(?:thời hạn|vòng|phạm vi)?\s*(\d{1,2})\s*ngày\s*làm\s*việc"
+)
 
 
 @dataclass

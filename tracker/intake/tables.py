@@ -41,7 +41,7 @@ def table_proposals(rows: list[Block], proposer: Proposer) -> list[Proposal]:
         if "content" not in columns:
             continue
 
-        def cell(key: str, cells=row.cells) -> str:
+        def cell(key: str, cells=row.cells, columns=columns) -> str:
             index = columns.get(key)
             return cells[index].strip() if index is not None and index < len(cells) else ""
 

@@ -17,7 +17,8 @@ _TONES = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọ
           "uỵ": "ụy"}
 # Only in an open syllable: "hoà" is "hòa", but "soát" and "hoạch" are already right.
 _TONE_PATTERN = re.compile(
-    "(?:" + "|".join([*_TONES, *(k.upper() for k in _TONES), *(k.capitalize() for k in _TONES)])
+    r"(?<![qQ])(?:"
+    + "|".join([*_TONES, *(k.upper() for k in _TONES), *(k.capitalize() for k in _TONES)])
     + r")(?![^\W\d_])"
 )
 _LATEX = [(re.compile(r"\\geq?\b"), "≥"), (re.compile(r"\\leq?\b"), "≤"),

@@ -1,4 +1,4 @@
-"""The reader's vocabulary: the shipped vocabulary.yaml, extended by instance/intake_vocabulary.yaml."""
+"""The reader's vocabulary: vocabulary.yaml, extended by instance/intake_vocabulary.yaml."""
 
 from __future__ import annotations
 

@@ -1,0 +1,62 @@
+"""Make the DOCX of an intake check document, laid out as the drafting office sends it.
+
+The header (issuing body and number | motto, place and date) and the closing ("Nơi nhận" |
+signature block) are two-column tables, as in the NĐ 30/2020 template; the body is paragraphs,
+headings in bold. Usage: python scripts/make_intake_docx.py SOURCE.md|.txt [OUT.docx]
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.shared import Pt
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tracker.intake.extract import from_text  # noqa: E402
+
+MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
+
+
+def _cell(cell, lines: list[str], bold: bool = False) -> None:
+    cell.paragraphs[0].text = ""
+    for index, line in enumerate(lines):
+        paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
+        run = paragraph.add_run(line)
+        run.bold = bold and not line.startswith("-")
+
+
+def make(source: Path, out: Path) -> None:
+    text = source.read_text(encoding="utf-8")
+    lines = [block.text for block in from_text(text, markdown=source.suffix == ".md")]
+    head_end = next(i for i, line in enumerate(lines) if re.search(r"ngày\s.*năm\s\d{4}", line))
+    left = [line for line in lines[: head_end + 1]
+            if not re.search(r"ngày\s.*năm\s\d{4}", line) and line not in MOTTO]
+    closing = next(i for i in range(len(lines) - 1, -1, -1) if lines[i].startswith("Nơi nhận"))
+    recipients, signature = [], []
+    for line in lines[closing:]:
+        (recipients if line.startswith(("Nơi nhận", "-")) else signature).append(line)
+    document = Document()
+    document.styles["Normal"].font.name = "Times New Roman"
+    document.styles["Normal"].font.size = Pt(13)
+    table = document.add_table(rows=1, cols=2)
+    _cell(table.rows[0].cells[0], left, bold=True)
+    _cell(table.rows[0].cells[1], [*MOTTO, lines[head_end]], bold=True)
+    for line in lines[head_end + 1:closing]:
+        paragraph = document.add_paragraph()
+        heading = bool(re.match(r"^([IVX]+\.|\d+(\.\d+)*\.)\s", line)) and len(line) < 90
+        run = paragraph.add_run(line)
+        run.bold = heading or line.isupper()
+    table = document.add_table(rows=1, cols=2)
+    _cell(table.rows[0].cells[0], recipients)
+    _cell(table.rows[0].cells[1], [*signature[:-1], "(Đã ký)", signature[-1]], bold=True)
+    document.save(out)
+
+
+if __name__ == "__main__":
+    source = Path(sys.argv[1])
+    make(source, Path(sys.argv[2]) if len(sys.argv) > 2 else source.with_suffix(".docx"))
