@@ -14,7 +14,7 @@ from tracker.intake.units import Person, Unit, UnitMatcher, find_person, person_
 from tracker.intake.vocabulary import Vocabulary
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(]?[A-ZÀ-ỸĐ0-9])")
-SUBJECT_LEAD = r"^(?:giao\s+(?:cho\s+)?|đề nghị\s+|yêu cầu\s+|đối với\s+)?"
+SUBJECT_LEAD = r"^(?:giao\s+(?:cho\s+)?|đề nghị\s+|yêu cầu\s+|đối với\s+)?(?:đồng chí\s+|đ/c\s+)?"
 RECIPIENT = re.compile(r"(?:về|gửi|cho|báo cáo|trình|trước|đến|qua|tại|của|với)\s*$")
 COOPERATE = re.compile(r"(?:phối hợp(?: chặt chẽ)?(?: với| cùng)?|cùng với)\s*$")
 
@@ -92,16 +92,25 @@ class Proposer:
                 groups.append(segment)
                 continue
             folded = fold(segment)
-            starts = self.verbs.match(folded) or re.match(r"^(trường hợp|khi|nếu)\s", folded)
-            before = self._frequency(groups[-1])
-            if starts and before is not None and self._frequency(segment) != before:
-                groups.append(segment)
+            condition = re.match(r"^(trường hợp|khi|nếu)\s", folded)
+            adverb = re.sub(r"^(thường xuyên|định kỳ|hằng \w+|hàng \w+|khẩn trương)\s+", "", folded)
+            verb = self.verbs.match(adverb)
+            before, after = self._frequency(groups[-1]), self._frequency(segment)
+            reporting = re.match(r"^(báo cáo|gửi báo cáo|tổng hợp báo cáo)", adverb)
+            if re.match(r"^(hoàn thành|xong|thời hạn|thời gian|chậm nhất)", folded):
+                verb = condition = None  # "…; hoàn thành trước ngày 25/01/2027": its deadline
+            if (verb or condition) and before is not None and after != before:
+                groups.append(segment)  # "…02 lần/tháng; thiết lập cơ chế…": two duties
+            elif verb and not reporting and before is None and after not in (None, "daily"):
+                groups.append(segment)  # "tổ chức …; chi trả trợ cấp trước ngày 10 hằng tháng"
             else:
                 groups[-1] = f"{groups[-1]}; {segment}"
         return groups
 
     def _frequency(self, text: str) -> str | None:
         found = timing(text, self.vocabulary, self.issued, self.default_once, False, set())
+        if "continuous" in found.doubts:
+            return "continuous"
         return found.frequency if found.explicit else None
 
     def _propose(self, paragraph: Paragraph, piece: str, sentence: str,
@@ -151,13 +160,17 @@ class Proposer:
             if title_units and title_units[0][2].kind != "leadership":
                 owner = title_units[0][2]
             rest = _after_person(piece)
+        canonical_text = _canonical(piece)
         for start, end, unit in mentions:
             before = _canonical_before(piece, start)
+            after = canonical_text[end:].lstrip(" :")
             if COOPERATE.search(before) or _in_cooperation(before):
                 if unit not in cooperating:
                     cooperating.append(unit)
             elif owner is None and not RECIPIENT.search(before) and (
-                start <= lead_end or re.match(r"\s*chủ trì", folded[end:end + 12])
+                start <= lead_end
+                or re.match(r"\s*chủ trì", folded[end:end + 12])
+                or (re.search(r",\s*$", before) and self.verbs.match(after))
             ):
                 owner = unit
                 rest = _cut(piece, end)
@@ -190,10 +203,14 @@ class Proposer:
         return None
 
 
-def _canonical_before(piece: str, start: int) -> str:
+def _canonical(piece: str) -> str:
     from tracker.intake.units import canonical
 
-    return canonical(piece)[max(0, start - 40):start]
+    return canonical(piece)
+
+
+def _canonical_before(piece: str, start: int) -> str:
+    return _canonical(piece)[max(0, start - 40):start]
 
 
 def _in_cooperation(before: str) -> bool:
