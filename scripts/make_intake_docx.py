@@ -1,8 +1,9 @@
-"""Make the DOCX of an intake check document, laid out as the drafting office sends it.
+"""Make the DOCX (or PDF) of an intake check document, laid out as the drafting office sends it.
 
 The header (issuing body and number | motto, place and date) and the closing ("Nơi nhận" |
 signature block) are two-column tables, as in the NĐ 30/2020 template; the body is paragraphs,
-headings in bold. Usage: python scripts/make_intake_docx.py SOURCE.md|.txt [OUT.docx]
+headings in bold. The PDF is the text as justified paragraphs on A4 (a text layer, lines
+wrapped as a PDF's are). Usage: python scripts/make_intake_docx.py SOURCE.md|.txt [OUT.docx|.pdf]
 """
 
 from __future__ import annotations
@@ -57,6 +58,22 @@ def make(source: Path, out: Path) -> None:
     document.save(out)
 
 
+def make_pdf(source: Path, out: Path) -> None:
+    import html
+
+    from weasyprint import HTML
+
+    text = source.read_text(encoding="utf-8")
+    lines = [block.text for block in from_text(text, markdown=source.suffix == ".md")]
+    body = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
+    style = ("@page{size:A4;margin:20mm 15mm 20mm 30mm} body{font-family:'Liberation Serif';"
+             "font-size:13pt;text-align:justify} p{margin:0 0 4pt 0;text-indent:1cm}")
+    HTML(string=f"<html><head><style>{style}</style></head><body>{body}</body></html>").write_pdf(
+        out
+    )
+
+
 if __name__ == "__main__":
     source = Path(sys.argv[1])
-    make(source, Path(sys.argv[2]) if len(sys.argv) > 2 else source.with_suffix(".docx"))
+    target = Path(sys.argv[2]) if len(sys.argv) > 2 else source.with_suffix(".docx")
+    (make_pdf if target.suffix == ".pdf" else make)(source, target)

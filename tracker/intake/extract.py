@@ -150,9 +150,13 @@ def _text(text: str, markdown: bool, wrapped: bool = False) -> list[Block]:
 
 
 def _continues(before: str, line: str, wrapped: bool, longest: int) -> bool:
-    if _MARKER.match(line) or _END.search(before):
+    if _MARKER.match(line):
         return False
     first = line.split()[0]
+    if before.endswith((";", ",")) and first[:1].islower():
+        return True  # a wrapped line: "… theo quy định; / báo cáo kết quả …"
+    if _END.search(before):
+        return False
     if first[:1].islower():
         return True
     letters = [c for c in line if c.isalpha()]
