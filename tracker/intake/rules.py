@@ -110,14 +110,12 @@ def _explicit(folded: str, vocabulary: Vocabulary) -> list[tuple[int, str]]:
     found = []
     taken: list[tuple[int, int]] = []
     for name in ("twice_monthly", "quarterly", "weekly", "monthly", "daily"):
-        words = sorted(vocabulary["frequency"][name], key=len, reverse=True)
-        for word in words:
-            for match in re.finditer(r"(?<!\w)" + re.escape(fold(word)) + r"(?!\w)", folded):
-                span = match.span()
-                if any(a < span[1] and span[0] < b for a, b in taken):
-                    continue
-                taken.append(span)
-                found.append((match.start(), name))
+        for match in vocabulary.frequency_pattern(name).finditer(folded):
+            span = match.span()
+            if any(a < span[1] and span[0] < b for a, b in taken):
+                continue
+            taken.append(span)
+            found.append((match.start(), name))
     return sorted(found)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Word's vertical tab (a manual line break), form feed, non-breaking and zero-width spaces.
 _SPACES = str.maketrans(
@@ -56,6 +57,7 @@ def strip_markdown(line: str) -> str:
     return re.sub(r"[ ]{2,}", " ", line).strip()
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Lower case, one kind of dash and single spaces: the form phrases are compared in."""
     text = plain_quotes(normalise(text)).lower()

@@ -28,16 +28,31 @@ class UnitEntry:
 class Vocabulary:
     data: dict[str, Any]
     units: list[UnitEntry] = field(default_factory=list)
+    _cache: dict[tuple, Any] = field(default_factory=dict)
 
     def __getitem__(self, key: str) -> Any:
         return self.data[key]
 
     def phrases(self, key: str) -> list[str]:
-        return [fold(phrase) for phrase in self.data.get(key, [])]
+        if ("phrases", key) not in self._cache:
+            self._cache["phrases", key] = [fold(p) for p in self.data.get(key, [])]
+        return self._cache["phrases", key]
 
     def pattern(self, key: str, *, prefix: bool = False) -> re.Pattern:
         """One pattern for a list of phrases, longest first, on whole words."""
-        parts = sorted({re.escape(p).replace(r"\ ", r"\s+") for p in self.phrases(key)},
+        if ("pattern", key, prefix) not in self._cache:
+            self._cache["pattern", key, prefix] = self.compile(self.phrases(key), prefix)
+        return self._cache["pattern", key, prefix]
+
+    def frequency_pattern(self, name: str) -> re.Pattern:
+        if ("frequency", name) not in self._cache:
+            words = [fold(word) for word in self.data["frequency"][name]]
+            self._cache["frequency", name] = self.compile(words, False)
+        return self._cache["frequency", name]
+
+    @staticmethod
+    def compile(phrases: list[str], prefix: bool) -> re.Pattern:
+        parts = sorted({re.escape(p).replace(r"\ ", r"\s+") for p in phrases},
                        key=len, reverse=True)
         start = "^" if prefix else r"(?<!\w)"
         return re.compile(start + "(?:" + "|".join(parts) + r")(?!\w)")
