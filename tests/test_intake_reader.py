@@ -171,6 +171,31 @@ def test_units_by_full_name_short_form_or_abbreviation(name, code):
     assert task["owner"] == code
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Chủ tịch UBND xã giao Phòng Kinh tế chủ trì rà soát hồ sơ trước ngày 31/3/2027.",
+        "UBND xã đề nghị Phòng Kinh tế rà soát hồ sơ trước ngày 31/3/2027.",
+        "Trưởng phòng Kinh tế rà soát hồ sơ trước ngày 31/3/2027.",
+        "Khi có hồ sơ tồn đọng, Phòng Kinh tế rà soát trong thời hạn 02 ngày làm việc.",
+        "- Phòng KT: rà soát hồ sơ trước ngày 31/3/2027.",
+    ],
+)
+def test_the_owner_is_the_unit_given_the_work_not_the_one_giving_it(sentence):
+    assert only_task(sentence)["owner"] == "PKT"
+
+
+def test_a_letter_to_one_unit_gives_it_the_requests():
+    text = HEADER.replace("KẾ HOẠCH\nThực hiện nhiệm vụ năm 2027\n\nII. NHIỆM VỤ\n", "").replace(
+        "Số: 12/KH-UBND", "Số: 40/UBND-VP\nV/v báo cáo tình hình giải ngân")
+    text += ("Kính gửi: Phòng Kinh tế xã.\n"
+             "UBND xã đề nghị:\n1. Báo cáo tình hình giải ngân trước ngày 20/01/2027.\n" + FOOTER)
+    draft = draft_from_text(text, SEEDED_UNITS).data
+    assert draft["directive"]["type"] == "official_letter"
+    assert draft["directive"]["summary"] == "báo cáo tình hình giải ngân"
+    assert [(t["owner"], t["due"]) for t in draft["tasks"]] == [("PKT", "2027-01-20")]
+
+
 def test_cooperating_units_and_a_new_unit_proposed():
     draft = one("1. Phòng Kinh tế chủ trì, phối hợp với Công an xã và TT PVHCC rà soát dữ liệu "
                 "hộ kinh doanh, hoàn thành trong tháng 6/2027.")

@@ -13,7 +13,7 @@ ROMAN = re.compile(r"^([IVX]{1,4})[.)]\s*(.*)$")
 NUMBERED = re.compile(
     r"^(\d{1,2}(?:\.\d{1,2}){0,3})(?:\.|\))\s*(.*)$|^(\d{1,2}(?:\.\d{1,2}){1,3})\s+(.*)$"
 )
-LETTER = re.compile(r"^([a-zđ])\)\s*(.*)$")
+LETTER = re.compile(r"^([a-zđ])\)\s*(.*)$|^([a-zđ])\.\s+([A-ZÀ-ỸĐ].*)$")
 BULLET = re.compile(r"^[-–•+*]\s*(.*)$")
 LABEL = re.compile(r"^[^.;]{2,40}:$")
 
@@ -71,6 +71,9 @@ def read_outline(lines: list[str], matcher: UnitMatcher, vocabulary: Vocabulary)
     stack: list[Level] = []
     root = Context()
     label = ""
+    recipients = _recipients(lines, matcher)
+    if len(recipients) == 1:  # a letter to one unit: its requests are that unit's work
+        root.owner = recipients[0]
     for line in lines:
         heading = _heading(line)
         if heading is None:
@@ -94,6 +97,24 @@ def read_outline(lines: list[str], matcher: UnitMatcher, vocabulary: Vocabulary)
         if not is_heading and text:
             outline.paragraphs.append(Paragraph(_clause(stack), text, context, True))
     return outline
+
+
+def _recipients(lines: list[str], matcher: UnitMatcher) -> list[Unit]:
+    """The units a letter is addressed to ("Kính gửi: …" and the lines under it)."""
+    for index, line in enumerate(lines[:12]):
+        found = re.match(r"^kính gửi\s*:?\s*(.*)$", fold(line))
+        if not found:
+            continue
+        names = [line[found.start(1):]] if found.group(1) else []
+        for follow in lines[index + 1:index + 8]:
+            if not BULLET.match(follow):
+                break
+            names.append(follow)
+        units = []
+        for name in names:
+            units += [unit for _s, _e, unit in matcher.find(name) if unit not in units]
+        return units
+    return []
 
 
 def _heading(line: str) -> tuple[str, str, str] | None:

@@ -160,7 +160,9 @@ def read_signature(lines: list[str], vocabulary: Vocabulary, header: Header) -> 
     titles = vocabulary["titles"]
     above = [tail[i].strip(" *") for i in range(max(0, name_at - 4), name_at)]
     above = [line for line in above if line and not SIGNED.match(line)]
-    for position, line in enumerate(above):
+    # "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH": the signer signs as the last one.
+    for position in range(len(above) - 1, -1, -1):
+        line = above[position]
         authority = AUTHORITY.search(line)
         if authority:
             header.authority = authority.group(1).upper() + "."

@@ -14,7 +14,11 @@ from tracker.intake.units import Person, Unit, UnitMatcher, find_person, person_
 from tracker.intake.vocabulary import Vocabulary
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(]?[A-ZÀ-ỸĐ0-9])")
-SUBJECT_LEAD = r"^(?:giao\s+(?:cho\s+)?|đề nghị\s+|yêu cầu\s+|đối với\s+)?(?:đồng chí\s+|đ/c\s+)?"
+ASSIGNER = (r"^(?:(?:đồng chí\s+)?(?:chủ tịch\s+)?(?:ubnd|văn phòng hđnd-ubnd)(?:\s+(?:xã|phường))?"
+            r"(?:\s+[\wà-ỹđ]+){0,2}?\s+)?")
+SUBJECT_LEAD = (ASSIGNER + r"(?:giao\s+(?:cho\s+)?|đề nghị\s+|yêu cầu\s+|đối với\s+)?"
+                r"(?:đồng chí\s+|đ/c\s+)?"
+                r"(?:(?:phó\s+)?(?:trưởng|thủ trưởng|giám đốc|lãnh đạo|chỉ huy trưởng)\s+)?")
 RECIPIENT = re.compile(r"(?:về|gửi|cho|báo cáo|trình|trước|đến|qua|tại|của|với)\s*$")
 COOPERATE = re.compile(r"(?:phối hợp(?: chặt chẽ)?(?: với| cùng)?|cùng với)\s*$")
 
@@ -148,7 +152,10 @@ class Proposer:
         owner = person = None
         cooperating: list[Unit] = []
         rest = piece
-        lead = re.match(SUBJECT_LEAD, folded)
+        canonical_text = _canonical(piece)
+        lead = re.match(SUBJECT_LEAD, canonical_text)
+        if lead and not re.match(r".*(giao|đề nghị|yêu cầu)\s+$", lead.group(0)):
+            lead = re.match(SUBJECT_LEAD.replace(ASSIGNER, "^"), canonical_text)
         lead_end = lead.end() if lead else 0
         named = find_person(piece)
         if named and re.match(SUBJECT_LEAD + r"(đồng chí|đ/c|ông|bà)\s", folded):
@@ -160,7 +167,6 @@ class Proposer:
             if title_units and title_units[0][2].kind != "leadership":
                 owner = title_units[0][2]
             rest = _after_person(piece)
-        canonical_text = _canonical(piece)
         for start, end, unit in mentions:
             before = _canonical_before(piece, start)
             after = canonical_text[end:].lstrip(" :")
@@ -168,7 +174,7 @@ class Proposer:
                 if unit not in cooperating:
                     cooperating.append(unit)
             elif owner is None and not RECIPIENT.search(before) and (
-                start <= lead_end
+                abs(start - lead_end) <= 1
                 or re.match(r"\s*chủ trì", folded[end:end + 12])
                 or (re.search(r",\s*$", before) and self.verbs.match(after))
             ):

@@ -91,6 +91,9 @@ def find_dates(text: str, issued: date) -> list[tuple[int, date]]:
         found.append((match.start(), quarter_end(year, ROMAN[match.group(1)])))
     for match in IN_YEAR.finditer(folded):
         found.append((match.start(), date(int(match.group(1)), 12, 31)))
+    for match in re.finditer(r"(?:trong\s+)?(06|6|sáu) tháng đầu năm(?:\s+(\d{4}))?", folded):
+        year = int(match.group(2)) if match.group(2) else issued.year
+        found.append((match.start(), date(year, 6, 30)))
     return sorted(found)
 
 
