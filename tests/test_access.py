@@ -19,6 +19,8 @@ from tracker.evidence import storage
 from tracker.evidence.models import Evidence, EvidenceKind
 from tracker.extensions import db
 from tracker.indicators.models import IndicatorReading, ReadingSource
+from tracker.intake import draft_from_text
+from tracker.intake import services as intake_services
 from tracker.inspections import services as inspections
 from tracker.inspections.models import InspectionItem
 from tracker.schedule.models import Occurrence, OccurrenceState
@@ -75,6 +77,8 @@ def world(app):
         round_item = db.session.scalars(select(InspectionItem).where(
             InspectionItem.round_id == inspection.id)).first()
         draft = evaluations.compute(users["office"], date(2026, 1, 1))
+        pending = intake_services.keep_pending(
+            draft_from_text("1. Phòng Kinh tế rà soát hồ sơ trước ngày 31/3/2027."), {})
         db.session.commit()
         return {
             "task_a": task_a.id, "task_b": task_b.id, "task_d": task_d.id, "event_a": event_a.id,
@@ -82,7 +86,7 @@ def world(app):
             "occ_a": occ_a.id, "occ_b": occ_b.id, "occ_d": occ_d.id, "occ_s": occ_s.id,
             "evidence": evidence.id, "round": inspection.id, "round_item": round_item.id,
             "indicator_a": indicators[0].id, "indicator_b": indicators[1].id, "reading": reading.id,
-            "evaluation": draft.id, "row": draft.rows[0].id,
+            "evaluation": draft.id, "row": draft.rows[0].id, "pending_draft": pending,
         }
 
 
@@ -96,6 +100,9 @@ def routes(world):
         "delegated_task": ("GET", f"/tasks/{world['task_d']}"),
         "other_task": ("GET", f"/tasks/{world['task_b']}"),
         "import": ("GET", "/directives/import"),
+        "draft_from_document": ("GET", "/directives/from-document"),
+        "draft_preview": ("GET", f"/directives/from-document/{world['pending_draft']}"),
+        "confirm_draft": ("POST", "/directives/from-document/confirm"),
         "units": ("GET", "/admin/units"),
         "new_unit": ("GET", "/admin/units/new"),
         "edit_unit": ("GET", f"/admin/units/{world['unit']}"),
@@ -164,6 +171,9 @@ ALLOWED = {
     "delegated_task": EVERYONE,
     "other_task": OVERSEERS,
     "import": {"admin"},
+    "draft_from_document": {"admin", "office"},
+    "draft_preview": {"admin", "office"},
+    "confirm_draft": {"admin", "office"},
     "units": {"admin"},
     "new_unit": {"admin"},
     "edit_unit": {"admin"},

@@ -81,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.directives.views import bp as directives_bp
     from tracker.evaluation.views import bp as evaluation_bp
     from tracker.indicators.views import bp as indicators_bp
+    from tracker.intake.views import bp as intake_bp
     from tracker.inspections.views import bp as inspections_bp
     from tracker.main.views import bp as main_bp
     from tracker.notify.views import bp as notify_bp
@@ -95,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.ops.views import bp as ops_bp
 
     app.register_blueprint(ops_bp)
+    app.register_blueprint(intake_bp)
 
 
 def register_request_hooks(app: Flask) -> None:
