@@ -19,10 +19,10 @@ from tracker.evidence import storage
 from tracker.evidence.models import Evidence, EvidenceKind
 from tracker.extensions import db
 from tracker.indicators.models import IndicatorReading, ReadingSource
-from tracker.intake import draft_from_text
-from tracker.intake import services as intake_services
 from tracker.inspections import services as inspections
 from tracker.inspections.models import InspectionItem
+from tracker.intake import draft_from_text
+from tracker.intake import services as intake_services
 from tracker.schedule.models import Occurrence, OccurrenceState
 
 ROLES = ["admin", "leader", "office", "unit_head", "staff"]

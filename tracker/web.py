@@ -81,8 +81,8 @@ def register_blueprints(app: Flask) -> None:
     from tracker.directives.views import bp as directives_bp
     from tracker.evaluation.views import bp as evaluation_bp
     from tracker.indicators.views import bp as indicators_bp
-    from tracker.intake.views import bp as intake_bp
     from tracker.inspections.views import bp as inspections_bp
+    from tracker.intake.views import bp as intake_bp
     from tracker.main.views import bp as main_bp
     from tracker.notify.views import bp as notify_bp
     from tracker.org.views import bp as org_bp
