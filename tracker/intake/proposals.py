@@ -198,9 +198,22 @@ class Proposer:
             r"^(?:ubnd xã yêu cầu\s+)?(thủ trưởng\s+)?các (cơ quan|đơn vị|phòng|ban|ngành|thôn)",
             folded))
         rest = re.sub(r"^\s*(?:giao|đề nghị|yêu cầu)\s+", "", rest, flags=re.IGNORECASE)
-        rest = re.sub(r"^[\s,–-]*(?:chủ trì,?\s*)?", "", rest).strip(" .;")
+        rest = re.sub(r"^[\s,:–-]*(?:chủ trì,?\s*)?", "", rest, flags=re.IGNORECASE)
+        rest = self._without_partners(rest.strip(" .;"))
         rest = rest[:1].upper() + rest[1:]
         return owner, person, cooperating, rest, all_units
+
+    def _without_partners(self, rest: str) -> str:
+        """"phối hợp với A, B rà soát …" as a title: "rà soát …" (the partners are listed)."""
+        if not fold(rest).startswith("phối hợp"):
+            return rest
+        mentions = self.matcher.find(rest)
+        if not mentions:
+            return rest
+        tail = _cut(rest, mentions[-1][1])
+        if tail is not rest and self.verbs.match(fold(tail.strip(" ,"))):
+            return tail.strip(" ,")
+        return rest
 
     def _recipient(self, piece: str) -> Unit | None:
         for start, _end, unit in self.matcher.find(piece):
