@@ -59,18 +59,36 @@ def make(source: Path, out: Path) -> None:
 
 
 def make_pdf(source: Path, out: Path) -> None:
+    """The same layout as a PDF: header and signature in two columns, indented paragraphs."""
     import html
 
     from weasyprint import HTML
 
-    text = source.read_text(encoding="utf-8")
-    lines = [block.text for block in from_text(text, markdown=source.suffix == ".md")]
-    body = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
+    lines = [block.text for block in from_text(source.read_text(encoding="utf-8"),
+                                                markdown=source.suffix == ".md")]
+    dated = re.compile(r"ngày\s.*năm\s\d{4}")
+    head_end = next(i for i, line in enumerate(lines) if dated.search(line))
+    left = [line for line in lines[: head_end + 1] if line not in MOTTO and not dated.search(line)]
+    closing = next(i for i in range(len(lines) - 1, -1, -1) if lines[i].startswith("Nơi nhận"))
+    recipients = [line for line in lines[closing:] if line.startswith(("Nơi nhận", "-"))]
+    signature = [line for line in lines[closing:] if not line.startswith(("Nơi nhận", "-"))]
+
+    def cell(items: list[str]) -> str:
+        return "<br>".join(html.escape(item) for item in items)
+
+    body = "".join(f"<p>{html.escape(line)}</p>" for line in lines[head_end + 1:closing])
+    centred = "text-align:center;font-weight:bold"
+    document = (
+        f"<table width=100%><tr><td style='{centred};width:40%'>{cell(left)}</td>"
+        f"<td style='{centred}'>{cell([*MOTTO, lines[head_end]])}</td></tr></table>{body}"
+        f"<table width=100%><tr><td style='width:50%;font-size:11pt'>{cell(recipients)}</td>"
+        f"<td style='{centred}'>{cell([*signature[:-1], '(Đã ký)', '', signature[-1]])}</td>"
+        "</tr></table>"
+    )
     style = ("@page{size:A4;margin:20mm 15mm 20mm 30mm} body{font-family:'Liberation Serif';"
              "font-size:13pt;text-align:justify} p{margin:0 0 4pt 0;text-indent:1cm}")
-    HTML(string=f"<html><head><style>{style}</style></head><body>{body}</body></html>").write_pdf(
-        out
-    )
+    HTML(string=f"<html><head><style>{style}</style></head><body>{document}</body></html>"
+         ).write_pdf(out)
 
 
 if __name__ == "__main__":

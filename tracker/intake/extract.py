@@ -112,10 +112,10 @@ def _pdf(data: bytes) -> list[Block]:
 
     try:
         reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [_pdf_page(page) for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, OSError) as error:
         raise IntakeError(_("The PDF file is damaged or cannot be opened.")) from error
-    text = "\n".join(pages)
+    text = "\n".join(text for text, _starts in pages)
     if len(re.sub(r"\s", "", text)) < 20:
         raise IntakeError(
             _(
@@ -123,7 +123,54 @@ def _pdf(data: bytes) -> list[Block]:
                 "drafting office, or a PDF exported from the document system, or paste the text."
             )
         )
+    starts = [x for _text_, page_starts in pages for x in page_starts]
+    if len(starts) == text.count("\n") + 1 and starts:
+        return _indented(text.split("\n"), starts)
     return _text(text, markdown=False, wrapped=True)
+
+
+def _pdf_page(page) -> tuple[str, list[float]]:
+    """The page's text, and where each of its lines starts (x), when the chunks tell."""
+    chunks: list[tuple[float, str]] = []
+
+    def visit(text, cm, tm, _font, _size):
+        chunks.append((tm[4] * cm[0] + cm[4], text))
+
+    text = page.extract_text(visitor_text=visit) or ""
+    if "".join(chunk for _x, chunk in chunks) != text:
+        return text, []
+    starts, at_start = [], True
+    for x, chunk in chunks:
+        for number, piece in enumerate(chunk.split("\n")):
+            if number > 0:
+                at_start = True
+            if at_start and (piece.strip() or number < chunk.count("\n")):
+                starts.append(x if piece.strip() else -1.0)
+                at_start = False
+    lines = text.split("\n")
+    return (text, starts) if len(starts) == len(lines) else (text, [])
+
+
+def _indented(lines: list[str], starts: list[float]) -> list[Block]:
+    """Paragraphs of a PDF: a line starting at the text's left edge continues the one before;
+    an indented first line, a centred heading or a list line starts a new one (NĐ 30 layout)."""
+    edges = [round(x) for x, line in zip(starts, lines, strict=True) if line.strip() and x >= 0]
+    if not edges:
+        return _text("\n".join(lines), markdown=False, wrapped=True)
+    # The left edge: the leftmost position many lines start at (first lines are indented).
+    common = [x for x in set(edges) if edges.count(x) >= max(2, len(edges) // 10)]
+    margin = min(common) if common else max(set(edges), key=edges.count)
+    paragraphs: list[str] = []
+    for x, raw in zip(starts, lines, strict=True):
+        line = normalise(raw).strip()
+        if not line:
+            continue
+        continues = paragraphs and abs(x - margin) < 4 and not _MARKER.match(line)
+        if continues and not re.search(r"\./\.$", paragraphs[-1]):
+            paragraphs[-1] = f"{paragraphs[-1]} {line}"
+        else:
+            paragraphs.append(line)
+    return [Block(paragraph) for paragraph in paragraphs]
 
 
 _MARKER = re.compile(r"^([-–•+*]\s|[IVX]+\.\s|\d+(\.\d+)*\.?\s|[a-zđ]\)\s)")
