@@ -323,3 +323,20 @@ def test_ten_pages_in_under_a_second():
     draft = draft_from_text(ten_pages, SEEDED_UNITS)
     assert time.perf_counter() - started < 1.0
     assert len(draft.data["tasks"]) > 100
+
+
+def test_a_plan_task_written_as_fields():
+    draft = one(
+        "1. Tổ chức tuyên truyền pháp luật trên hệ thống loa truyền thanh\n"
+        "- Đơn vị chủ trì: Phòng Văn hóa - Xã hội.\n"
+        "- Đơn vị phối hợp: Trung tâm Dịch vụ sự nghiệp công, Đoàn Thanh niên xã.\n"
+        "- Thời gian thực hiện: Hằng tháng.\n"
+        "2. Rà soát, kiện toàn đội ngũ hòa giải viên ở cơ sở\n"
+        "- Chủ trì: Phòng VH-XH; phối hợp: Ủy ban MTTQ xã.\n"
+        "- Thời gian: Quý II/2027."
+    )
+    first, second = draft["tasks"]
+    assert (first["owner"], first["cooperating"], first["frequency"]) == (
+        "PVHXH", ["TTDVSNC", "DTN"], "monthly")
+    assert (second["owner"], second["cooperating"], second["due"]) == (
+        "PVHXH", ["MTTQ"], "2027-06-30")

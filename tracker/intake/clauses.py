@@ -16,6 +16,12 @@ NUMBERED = re.compile(
 LETTER = re.compile(r"^([a-zđ])\)\s*(.*)$|^([a-zđ])\.\s+([A-ZÀ-ỸĐ].*)$")
 BULLET = re.compile(r"^[-–•+*]\s*(.*)$")
 LABEL = re.compile(r"^[^.;]{2,40}:$")
+# A plan's task written as fields: "- Đơn vị chủ trì: …", "- Thời gian hoàn thành: …".
+FIELD = re.compile(
+    r"^(?P<key>(?:đơn vị|cơ quan|bộ phận)\s+(?:chủ trì|thực hiện|phụ trách|phối hợp)|chủ trì"
+    r"|phối hợp|thời gian(?:\s+(?:thực hiện|hoàn thành))?|thời hạn(?:\s+hoàn thành)?|tiến độ"
+    r"|sản phẩm|kết quả)\s*:\s*(?P<value>.+)$"
+)
 
 
 @dataclass
@@ -34,6 +40,7 @@ class Paragraph:
     numbered: bool  # the clause's own text (after its number), or a bullet under it
     before_clauses: bool = False
     label: str = ""
+    cooperating: list = field(default_factory=list)  # from a "Đơn vị phối hợp:" line
 
 
 @dataclass
@@ -74,11 +81,17 @@ def read_outline(lines: list[str], matcher: UnitMatcher, vocabulary: Vocabulary)
     recipients = _recipients(lines, matcher)
     if len(recipients) == 1:  # a letter to one unit: its requests are that unit's work
         root.owner = recipients[0]
+    heading_text = ""
+    task: Paragraph | None = None
     for line in lines:
         heading = _heading(line)
         if heading is None:
             bullet = BULLET.match(line)
             text = bullet.group(1) if bullet else line
+            field_line = FIELD.match(fold(text).rstrip("."))
+            if field_line and stack:
+                task = _field(field_line, text, stack, heading_text, task, matcher, outline)
+                continue
             if LABEL.match(text) and not bullet:
                 label = text.rstrip(":").strip()
                 continue
@@ -94,9 +107,41 @@ def read_outline(lines: list[str], matcher: UnitMatcher, vocabulary: Vocabulary)
         context, is_heading = _context(text, parent, matcher, vocabulary, outline)
         stack.append(Level(rank, number, context))
         label = ""
+        heading_text, task = (text if is_heading else ""), None
         if not is_heading and text:
-            outline.paragraphs.append(Paragraph(_clause(stack), text, context, True))
+            task = Paragraph(_clause(stack), text, context, True)
+            outline.paragraphs.append(task)
     return outline
+
+
+def _field(found: re.Match, text: str, stack: list[Level], heading_text: str,
+           task: Paragraph | None, matcher: UnitMatcher, outline: Outline) -> Paragraph | None:
+    """Fold a "Đơn vị chủ trì: …" or "Thời gian: …" line into the clause's task."""
+    key = found.group("key")
+    value = text.split(":", 1)[1].strip().rstrip(".")
+    level = stack[-1]
+    if task is None and heading_text:
+        level.context = Context(level.context.owner, level.context.person,
+                                level.context.all_units, "tasks")
+        task = Paragraph(_clause(stack), heading_text, level.context, True)
+        outline.paragraphs.append(task)
+    if task is None:
+        return None
+    units = [unit for _s, _e, unit in matcher.find(value)]
+    if "phối hợp" in key:
+        task.cooperating += [unit for unit in units if unit not in task.cooperating]
+    elif key.startswith(("đơn vị", "cơ quan", "bộ phận", "chủ trì")):
+        owner = units[0] if units else matcher.new_unit(value)
+        task.context = Context(owner, None, False, task.context.kind)
+        task.cooperating += [unit for unit in units[1:] if unit not in task.cooperating]
+    elif key.startswith(("thời", "tiến")):
+        when = fold(value)
+        if re.match(r"^(quý|tháng|năm)\s", when):
+            value = f"trong {value}"
+        elif re.match(r"^\d{1,2}\s*/\s*\d{1,2}", when):
+            value = f"trước ngày {value}"
+        task.text = f"{task.text.rstrip('.; ')}; {value}."
+    return task
 
 
 def _recipients(lines: list[str], matcher: UnitMatcher) -> list[Unit]:

@@ -142,6 +142,8 @@ class Proposer:
             doubts.append("closing")
         if paragraph.label and not found.explicit and targets:
             found = Timing("monthly", {"day": "last"})
+        cooperating += [unit for unit in paragraph.cooperating
+                        if unit not in cooperating and unit != owner]
         return Proposal(paragraph.clause, rest, sentence, owner, person, cooperating, found,
                         targets, doubts)
 
