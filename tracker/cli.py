@@ -22,6 +22,7 @@ from tracker.evaluation import documents as evaluation_documents
 from tracker.evaluation import services as evaluation
 from tracker.extensions import db
 from tracker.indicators.cli import indicators_cli
+from tracker.intake.cli import draft_command
 from tracker.notify.services import run_reminders
 from tracker.ops.cli import register_ops_commands
 from tracker.org import services as org
@@ -258,8 +259,9 @@ def evaluate_command(month_text, issue_it, reason, pdf_path, xlsx_path, docx_pat
     Without --issue, an already issued month is not recomputed: its frozen reports are written.
     """
     try:
-        first = evaluation.parse_month(month_text)
-        current = evaluation.latest_issued(first.strftime("%Y-%m"))
+        month = evaluation.requested_month(month_text)
+        first = month.first_day
+        current = evaluation.latest_issued(month.stored)
         if issue_it or current is None or reason:
             current = evaluation.compute(None, first, reason)
             if issue_it:
@@ -292,6 +294,7 @@ def audit_verify() -> None:
 
 
 def register_commands(app: Flask) -> None:
+    directive_cli.add_command(draft_command)
     for command in (seed_command, demo_command, users_cli, schedule_cli, calendar_cli,
                     agenda_command, remind_command, audit_cli, indicators_cli, evaluate_command,
                     directive_cli):

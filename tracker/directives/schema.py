@@ -21,7 +21,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from tracker.directives.messages import MESSAGES as MESSAGES  # re-exported
 from tracker.directives.messages import fail
 from tracker.directives.messages import message_for as message_for  # re-exported
-from tracker.directives.models import Comparator, DirectiveStatus, DirectiveType, Frequency
+from tracker.directives.models import DirectiveStatus, DirectiveType, Frequency
+from tracker.indicators.models import Comparator
 from tracker.org.models import Role, UnitKind
 
 DEFAULT_TIME = "17:00"

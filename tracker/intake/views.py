@@ -8,13 +8,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from tracker.directives.labels import FREQUENCY_LABELS
 from tracker.directives.seeding import DirectiveFileError
 from tracker.evidence.storage import EvidenceRejectedError
 from tracker.intake import IntakeError
 from tracker.intake import services as intake
 from tracker.intake.forms import DocumentUploadForm, DraftConfirmForm
 from tracker.intake.policies import can_draft_from_document
-from tracker.labels import FREQUENCY_LABELS
 
 bp = Blueprint("intake", __name__)
 
