@@ -340,3 +340,14 @@ def test_a_plan_task_written_as_fields():
         "PVHXH", ["TTDVSNC", "DTN"], "monthly")
     assert (second["owner"], second["cooperating"], second["due"]) == (
         "PVHXH", ["MTTQ"], "2027-06-30")
+
+
+def test_header_columns_read_as_one_line():
+    text = ("UBND XÃ CẨM GIANG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Số: 12/KH-UBND Cẩm Giang, ngày 10 tháng 01 năm 2027\n\n"
+            "KẾ HOẠCH\nThực hiện nhiệm vụ\n"
+            "II. NHIỆM VỤ\n1. Phòng Kinh tế rà soát hồ sơ đất đai, trước ngày 31/3/2027.\n" + FOOTER)
+    info = draft_from_text(text, SEEDED_UNITS).data["directive"]
+    assert (info["number"], info["issued_on"], info["place"]) == ("12/KH-UBND", "2027-01-10",
+                                                                   "Cẩm Giang")
+    assert info["issuer"] == "UBND xã Cẩm Giang"

@@ -50,11 +50,15 @@ def read_header(lines: list[str], vocabulary: Vocabulary) -> tuple[Header, int]:
     type_at = None
     for index in range(limit):
         line = lines[index]
+        motto = MOTTO.search(line)
+        if motto and motto.start() > 0 and _is_caps(line[:motto.start()]) and not header.number:
+            issuer_lines.append(line[:motto.start()].strip())  # two columns read as one line
         number = NUMBER.match(line)
         if number and not header.number:
-            header.number = re.sub(r"\s+", "", number.group(1).split("  ")[0]).strip(" .")
+            printed = re.match(r"\s*([0-9]*\s*/\s*[0-9A-Za-zĐđ./-]*[0-9A-Za-zĐđ])", number.group(1))
+            header.number = re.sub(r"\s+", "", printed.group(1) if printed else number.group(1))
             body = index + 1
-            continue
+            line = number.group(1)[printed.end():] if printed else ""
         date = PLACE_DATE.search(line)
         if date and not header.issued_on:
             place, day, month, year = date.groups()

@@ -66,8 +66,14 @@ class Proposer:
             if paragraph.context.kind == "skip":
                 continue
             first: Proposal | None = None  # later sentences of a paragraph keep its subject
+            held = ""
             for sentence in sentences(plain_quotes(paragraph.text)):
                 if self._assigns_nothing(sentence):
+                    continue
+                if held:
+                    sentence, held = f"{held} {sentence}", ""
+                if self._answerable_only(sentence):
+                    held = sentence  # "X chịu trách nhiệm trước Chủ tịch." names who, not what
                     continue
                 for piece in self._pieces(sentence):
                     if paragraph.context.kind == "targets":
@@ -77,7 +83,16 @@ class Proposer:
                     if proposal is not None:
                         tasks.append(proposal)
                         first = first or proposal
+            if held:
+                proposal = self._propose(paragraph, held, held, first)
+                if proposal is not None:
+                    tasks.append(proposal)
         return tasks, loose
+
+    def _answerable_only(self, sentence: str) -> bool:
+        folded = fold(sentence).rstrip(".")
+        return bool(re.fullmatch(r"[^;]*chịu trách nhiệm (?:trực tiếp |toàn diện )*trước [^;,]*",
+                                 folded)) and not find_targets(sentence, self.issued)
 
     def _assigns_nothing(self, sentence: str) -> bool:
         folded = fold(sentence)
@@ -129,8 +144,10 @@ class Proposer:
             return None  # the preamble assigns work only by naming a unit
         if owner is None:
             recipient = self._recipient(piece)
-            owner = recipient or self.matcher.office()
-            doubts.append("owner_all" if all_units else "owner")
+            leaders = self.vocabulary.pattern("leader_duties").search(folded)
+            owner = recipient or (self.matcher.leadership() if leaders and not all_units
+                                  else self.matcher.office())
+            doubts.append("owner_all" if all_units else ("owner_leader" if leaders else "owner"))
         if not self.any_verb.search(folded) and not find_targets(piece, self.issued):
             return None
         targets = find_targets(piece, self.issued)
