@@ -346,7 +346,8 @@ def test_header_columns_read_as_one_line():
     text = ("UBND XÃ CẨM GIANG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
             "Số: 12/KH-UBND Cẩm Giang, ngày 10 tháng 01 năm 2027\n\n"
             "KẾ HOẠCH\nThực hiện nhiệm vụ\n"
-            "II. NHIỆM VỤ\n1. Phòng Kinh tế rà soát hồ sơ đất đai, trước ngày 31/3/2027.\n" + FOOTER)
+            "II. NHIỆM VỤ\n1. Phòng Kinh tế rà soát hồ sơ đất đai, trước ngày 31/3/2027.\n"
+            + FOOTER)
     info = draft_from_text(text, SEEDED_UNITS).data["directive"]
     assert (info["number"], info["issued_on"], info["place"]) == ("12/KH-UBND", "2027-01-10",
                                                                    "Cẩm Giang")
