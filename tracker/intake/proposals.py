@@ -159,6 +159,9 @@ class Proposer:
             doubts.append("closing")
         if paragraph.label and not found.explicit and targets:
             found = Timing("monthly", {"day": "last"})
+        dues = [target.due for target in targets if target.due]
+        if dues and found.frequency != "once" and found.end is None:
+            found.end = max(dues)  # followed until the target's date, which the indicator keeps
         cooperating += [unit for unit in paragraph.cooperating
                         if unit not in cooperating and unit != owner]
         return Proposal(paragraph.clause, rest, sentence, owner, person, cooperating, found,

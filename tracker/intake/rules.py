@@ -189,7 +189,11 @@ def _recurring(name: str, folded: str, rule_time: dict) -> Timing:
             if None not in pair and pair[0] != pair[1]:
                 rule = {"days": pair}
         return Timing("twice_monthly", {**rule, **rule_time}, explicit=True)
-    day = MONTH_DAY.search(folded)
+    day = MONTH_DAY.search(folded) or re.search(
+        r"(?:vào|trước)\s*(?:các\s*)?ngày\s*(\d{1,2}|cuối tháng)"
+        r"(?!\s*[/.-]\s*\d|\s*tháng\s*\d)",
+        folded,
+    )
     rule = {"day": _day(day.group(1)) or "last"} if day else {"day": "last"}
     return Timing(name, {**rule, **rule_time}, explicit=True)
 

@@ -141,11 +141,14 @@ def _attach_dates(targets: list[Target], text: str, issued: date) -> None:
     folded = fold(text)
     for position, value in find_dates(text, issued):
         before = [t for t in targets if t.start < position]
-        if not before:
-            continue
-        target = before[-1]
-        between = folded[target.start:position]
-        if re.search(r"[;.]", between) or len(between) > 80:
+        after = [t for t in targets if t.start > position]
+        if before and not re.search(r"[;.]", folded[before[-1].start:position]) and len(
+            folded[before[-1].start:position]) <= 80:
+            target = before[-1]
+        elif after and not re.search(r"[;.,]", folded[position:after[0].start]) and len(
+            folded[position:after[0].start]) <= 40:
+            target = after[0]  # "phấn đấu tỷ lệ giải ngân đến ngày 30/6/2027 đạt tối thiểu 50%"
+        else:
             continue
         if "duy trì" in folded[position:position + 60]:
             target.milestone = value
