@@ -32,7 +32,7 @@ def read_upload(stream: BinaryIO | None, filename: str, text: str) -> tuple[Draf
     """The draft of an uploaded document (kept through the upload guard) or of pasted text."""
     known = known_units()
     if stream is not None and filename:
-        stored = storage.store(stream, filename)
+        stored = storage.store(stream, filename, accepted=("docx", "pdf"))
         data = storage.path_for(stored.sha256).read_bytes()
         draft = draft_from_bytes(data, filename, known, current_app.instance_path)
         document = {"name": filename, "sha256": stored.sha256}

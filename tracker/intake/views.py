@@ -50,9 +50,12 @@ def upload():
 
 @bp.route("/directives/from-document/<digest>")
 def preview(digest: str):
-    pending = intake.load_pending(digest) if len(digest) == 64 else None
-    if pending is None:
+    if len(digest) != 64 or not all(char in "0123456789abcdef" for char in digest):
         abort(404)
+    pending = intake.load_pending(digest)
+    if pending is None:
+        flash(_("The draft is no longer here; please read the document again."), "warning")
+        return redirect(url_for("intake.upload"))
     form = DraftConfirmForm(digest=digest)
     data = pending["data"]
     choices = intake.owner_choices() + [(u["code"], u["name"]) for u in data["units"]]
