@@ -23,7 +23,7 @@ LAYERS: list[set[str]] = [
     {"org"},
     {"evidence"},
     {"directives", "schedule", "indicators"},
-    {"workflow", "notify", "inspections"},
+    {"workflow", "notify", "inspections", "intake"},
     {"assignments"},
     {"evaluation"},
     {"dashboard", "public", "auth", "ops"},

@@ -116,6 +116,10 @@ def routes(world):
         "import": ("GET", "/directives/import"),
         # A well-formed digest of no checked file: the view answers, it does not load anything.
         "confirm_import": ("POST", "/directives/import/confirm", {"digest": "0" * 64}),
+        "draft_from_document": ("GET", "/directives/from-document"),
+        # Well-formed digests of no pending draft: the views answer, they load nothing.
+        "draft_preview": ("GET", f"/directives/from-document/{'0' * 64}"),
+        "confirm_draft": ("POST", "/directives/from-document/confirm", {"digest": "0" * 64}),
         "units": ("GET", "/admin/units"),
         "new_unit": ("GET", "/admin/units/new"),
         "edit_unit": ("GET", f"/admin/units/{world['unit']}"),
@@ -199,6 +203,9 @@ ALLOWED = {
     "other_task": OVERSEERS,
     "import": {"admin"},
     "confirm_import": {"admin"},
+    "draft_from_document": {"admin", "office"},
+    "draft_preview": {"admin", "office"},
+    "confirm_draft": {"admin", "office"},
     "units": {"admin"},
     "new_unit": {"admin"},
     "edit_unit": {"admin"},

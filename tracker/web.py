@@ -93,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.evaluation.views import bp as evaluation_bp
     from tracker.indicators.views import bp as indicators_bp
     from tracker.inspections.views import bp as inspections_bp
+    from tracker.intake.views import bp as intake_bp
     from tracker.notify.views import bp as notify_bp
     from tracker.org.views import bp as org_bp
     from tracker.public.views import bp as public_bp
@@ -106,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.ops.views import bp as ops_bp
 
     app.register_blueprint(ops_bp)
+    app.register_blueprint(intake_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -28,6 +28,23 @@ class Frequency(enum.StrEnum):
     ON_EVENT = "on_event"
 
 
+class DirectiveType(enum.StrEnum):
+    """The genre of the signed document (Nghị định 30/2020 names)."""
+
+    CONCLUSION_NOTICE = "conclusion_notice"
+    PLAN = "plan"
+    DIRECTIVE = "directive"
+    OFFICIAL_LETTER = "official_letter"
+    DECISION = "decision"
+    REPORT = "report"
+    OTHER = "other"
+
+
+class DirectiveStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
 class Directive(db.Model):
     __tablename__ = "directives"
 
