@@ -19,11 +19,12 @@ PACKAGE = "tracker"
 # Bottom first. A name is a top-level module or package of tracker/.
 LAYERS: list[set[str]] = [
     {"db", "extensions", "config", "security", "forms", "months", "charts", "reports"},
-    # evidence: the one upload guard (storage.store); directive documents go through it too.
-    {"audit", "evidence"},
+    {"audit"},
     {"org"},
+    {"evidence"},
     {"directives", "schedule", "indicators"},
-    {"workflow", "notify", "inspections"},
+    {"workflow", "notify", "inspections", "intake"},
+    {"assignments"},
     {"evaluation"},
     {"dashboard", "public", "auth", "ops"},
     {"models", "demo", "web", "cli", "__init__"},

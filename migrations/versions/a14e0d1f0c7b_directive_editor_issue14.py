@@ -2,7 +2,7 @@
 supervisor and import notes; indicator aggregate
 
 Revision ID: a14e0d1f0c7b
-Revises: ebb5548753ff
+Revises: a1724827f3e3
 Create Date: 2026-12-01 20:00:00
 
 """
@@ -14,7 +14,7 @@ import tracker.db
 
 # revision identifiers, used by Alembic.
 revision = 'a14e0d1f0c7b'
-down_revision = 'ebb5548753ff'
+down_revision = 'a1724827f3e3'
 branch_labels = None
 depends_on = None
 

@@ -1,4 +1,9 @@
-"""The ``directive`` command group: directives to and from files on the server."""
+"""``flask --app tracker directive ...``: directive files in and out of the command line.
+
+The group lives here with ``directive export``; commands of higher layers join it in
+:func:`tracker.cli.register_commands` (``directive draft``, the reader of signed documents in
+:mod:`tracker.intake.cli`).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ from tracker.directives.export import export_yaml
 from tracker.directives.models import Directive
 from tracker.extensions import db
 
-directive_cli = AppGroup("directive", help="Directives as files: export (and draft, later).")
+directive_cli = AppGroup("directive", help="Directive files: drafts from documents, exports.")
 
 
 @directive_cli.command("export")

@@ -29,7 +29,7 @@ class Frequency(enum.StrEnum):
 
 
 class DirectiveType(enum.StrEnum):
-    """The genre printed above the trích yếu (NĐ 30/2020 names)."""
+    """The genre of the signed document (Nghị định 30/2020 names)."""
 
     CONCLUSION_NOTICE = "conclusion_notice"
     PLAN = "plan"
@@ -127,6 +127,9 @@ class Task(db.Model):
     # The officer the head of unit hands the task to (the directive file never sets this, so
     # loading the file again keeps the delegation).
     delegate_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # The leader who assigned the work outside a directive (giao việc), on whose authority the
+    # Office may also act; None for tasks a directive file describes.
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     frequency: Mapped[Frequency] = mapped_column(enum_column(Frequency), index=True)
     # The frequency's rule, normalised: {"time": "17:00", "weekday": "fri", "days": [15, "last"],
     # "day": "last", "within_working_days": 2}; for a one-off task also {"date": "2026-06-30"}.
@@ -149,6 +152,7 @@ class Task(db.Model):
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     delegate: Mapped[User | None] = relationship(foreign_keys=[delegate_id])
     supervisor: Mapped[User | None] = relationship(foreign_keys=[supervisor_id])
+    assigned_by: Mapped[User | None] = relationship(foreign_keys=[assigned_by_id])
 
     @property
     def supervising_leader(self) -> User | None:
