@@ -90,6 +90,8 @@ def app_on(tmp_path: Path, uri: str) -> Flask:
             "SECRET_KEY": "a-test-only-secret-key-0123456789abcdef",
             "SQLALCHEMY_DATABASE_URI": uri,
             "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+            "AUDIT_KEY": "a-test-only-audit-key-0123456789abcdef",
+            "AUDIT_CHECKPOINT_FILE": str(tmp_path / "audit_checkpoints"),
             # Real hashing, fewer rounds: the suite logs in hundreds of times.
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         }

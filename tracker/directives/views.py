@@ -19,6 +19,7 @@ from tracker.directives.forms import (
     TaskFilterForm,
 )
 from tracker.directives.models import Directive, Frequency, Task
+from tracker.evidence import storage
 from tracker.extensions import db
 from tracker.org.forms import people_choices
 from tracker.schedule.forms import EventForm
@@ -105,6 +106,7 @@ def task_detail(task_id: int):
 def pending_dir() -> Path:
     path = Path(current_app.instance_path) / "pending-directives"
     path.mkdir(parents=True, exist_ok=True)
+    storage.remove_stale_files(path)  # files checked but never confirmed, after a day
     return path
 
 

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import aliased
 
+from tracker.audit import checkpoints
 from tracker.audit.services import record
 from tracker.db import utcnow
 from tracker.directives.models import Task
@@ -29,6 +30,7 @@ from tracker.indicators.targets import Status as IndicatorStatus
 from tracker.inspections.models import InspectionItem, InspectionRound, ItemResult, RoundState
 from tracker.months import Month
 from tracker.org.models import Role, Unit, User
+from tracker.reports.cells import clean_text
 from tracker.schedule.status import UNFINISHED_STATES
 from tracker.workflow.models import AccountabilityDecision, Occurrence, OccurrenceState
 
@@ -216,6 +218,7 @@ def override_level(actor: User, row: EvaluationRow, level: scoring.Level,
         raise PermissionError
     if row.evaluation.is_frozen:
         raise EvaluationError(_("An issued evaluation cannot be changed; compute a correction."))
+    reason = clean_text(reason)  # a vertical tab pasted from Word would break the documents
     if not reason.strip():
         raise EvaluationError(_("Give the reason for changing the level."))
     before = {"final_level": row.final_level}
@@ -244,7 +247,7 @@ def issue(actor: User | None, evaluation: Evaluation, number: str = "") -> Evalu
     evaluation.issued_by_id = actor.id if actor else None
     evaluation.issued_at = utcnow()
     db.session.flush()
-    evaluation.pdf = report_pdf(evaluation)
+    evaluation.pdf = checkpoints.stamp_pdf(report_pdf(evaluation))  # the log's newest entry
     evaluation.pdf_sha256 = hashlib.sha256(evaluation.pdf).hexdigest()
     db.session.flush()
     record(actor, "evaluation.issue", evaluation,

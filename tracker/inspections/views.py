@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
@@ -239,8 +240,11 @@ def photo(round_id: int, item_id: int):
     item = get_item_or_404(get_round_or_404(round_id), item_id)
     if not item.photo_sha256:
         abort(404)
-    return send_file(storage.path_for(item.photo_sha256), as_attachment=True,
-                     download_name=item.photo_name or "anh.jpg", max_age=0)
+    media_type = storage.media_type_of(item.photo_sha256)
+    extension = "png" if media_type == "image/png" else "jpg"
+    name = Path(storage.clean_filename(item.photo_name, "anh")).stem or "anh"
+    return send_file(storage.path_for(item.photo_sha256), mimetype=media_type,
+                     as_attachment=True, download_name=f"{name}.{extension}", max_age=0)
 
 
 @bp.route("/<int:round_id>/minutes.pdf")

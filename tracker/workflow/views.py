@@ -242,7 +242,7 @@ def download(evidence_id: int):
     if not path.exists():
         abort(404)
     return send_file(path, mimetype=evidence.media_type, as_attachment=True,
-                     download_name=evidence.original_name, max_age=0)
+                     download_name=storage.clean_filename(evidence.original_name), max_age=0)
 
 
 @bp.route("/evidence/<int:evidence_id>/remove", methods=["POST"])
