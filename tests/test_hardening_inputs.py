@@ -12,7 +12,6 @@ from sqlalchemy import select
 
 from tests import factories
 from tests.conftest import csrf_token, login, submit
-from tracker.auth.passwords import PasswordRejectedError, check_password_policy
 from tracker.db import LOCAL_TZ, utcnow
 from tracker.directives.models import Frequency
 from tracker.directives.problems import Checker, read_yaml
@@ -23,6 +22,7 @@ from tracker.inspections import services as inspections
 from tracker.inspections.models import InspectionItem, ItemResult
 from tracker.org import services as org
 from tracker.org.models import User
+from tracker.org.passwords import PasswordRejectedError, check_password_policy
 from tracker.reports.cells import cells
 from tracker.workflow import services as workflow
 from tracker.workflow.models import Occurrence, OccurrenceState
@@ -216,7 +216,7 @@ def test_weak_passwords_are_refused(ctx, password):
 
 
 def test_a_good_password_passes_and_the_list_is_shipped(ctx):
-    from tracker.auth.passwords import common_passwords
+    from tracker.org.passwords import common_passwords
 
     check_password_policy("Cay-bang-xanh-1975", "canbo")
     assert len(common_passwords()) > 5000

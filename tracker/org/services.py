@@ -11,11 +11,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.audit import keys
 from tracker.audit.services import changed, record, snapshot
-from tracker.auth.passwords import PasswordRejectedError as PasswordRejectedError
-from tracker.auth.passwords import check_password_policy
 from tracker.db import utcnow
 from tracker.extensions import db
 from tracker.org.models import Role, Unit, UnitKind, User
+from tracker.org.passwords import PasswordRejectedError as PasswordRejectedError
+from tracker.org.passwords import check_password_policy
 
 _DUMMY_HASHES: dict[str, str] = {}
 # What the log records of an account (never the password hash, nor the session nonce).
