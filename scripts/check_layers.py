@@ -19,9 +19,9 @@ PACKAGE = "tracker"
 # Bottom first. A name is a top-level module or package of tracker/.
 LAYERS: list[set[str]] = [
     {"db", "extensions", "config", "security", "forms", "months", "charts", "reports"},
-    {"evidence"},  # the one upload guard (storage), used by every domain that takes files
     {"audit"},
     {"org"},
+    {"evidence"},
     {"directives", "schedule", "indicators"},
     {"workflow", "notify", "inspections"},
     {"evaluation"},

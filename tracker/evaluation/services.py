@@ -21,7 +21,7 @@ from tracker.audit import checkpoints
 from tracker.audit.services import record
 from tracker.db import utcnow
 from tracker.directives.models import Task
-from tracker.evaluation import scoring
+from tracker.evaluation import policies, scoring
 from tracker.evaluation.documents import report_pdf
 from tracker.evaluation.models import Evaluation, EvaluationRow, EvaluationStatus
 from tracker.extensions import db
@@ -166,6 +166,8 @@ def details(first: date, now: datetime | None = None) -> dict[int, list[dict]]:
 def compute(actor: User | None, first: date, reason: str = "",
             now: datetime | None = None) -> Evaluation:
     """Compute (or recompute) the month's draft. Correcting an issued month needs a reason."""
+    if actor is not None and not policies.can_compute(actor):
+        raise PermissionError
     month = Month.of(first).stored
     current_rules = rules()
     versions = db.session.scalars(
@@ -212,7 +214,7 @@ def compute(actor: User | None, first: date, reason: str = "",
 def override_level(actor: User, row: EvaluationRow, level: scoring.Level,
                    reason: str) -> EvaluationRow:
     """The leaders' decision on a unit's level (for example, to respect the cap)."""
-    if actor.role != Role.LEADER:
+    if not policies.can_decide(actor):
         raise PermissionError
     if row.evaluation.is_frozen:
         raise EvaluationError(_("An issued evaluation cannot be changed; compute a correction."))
@@ -234,7 +236,7 @@ def issue(actor: User | None, evaluation: Evaluation, number: str = "") -> Evalu
     """Freeze the draft: store the PDF as signed, with its SHA-256; earlier issues stand aside."""
     if evaluation.status != EvaluationStatus.DRAFT:
         raise EvaluationError(_("This version is already issued."))
-    if actor is not None and actor.role != Role.LEADER:
+    if actor is not None and not policies.can_decide(actor):
         raise PermissionError
     for earlier in db.session.scalars(select(Evaluation).where(
             Evaluation.month == evaluation.month,

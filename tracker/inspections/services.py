@@ -63,21 +63,29 @@ def local_bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 
 def active_criteria() -> list[ChecklistCriterion]:
-    criteria = list(db.session.scalars(
+    return list(db.session.scalars(
         select(ChecklistCriterion).where(ChecklistCriterion.is_active)
         .order_by(ChecklistCriterion.position, ChecklistCriterion.id)))
-    if criteria or db.session.scalar(select(func.count(ChecklistCriterion.id))):
-        return criteria
+
+
+def ensure_default_criteria(actor: User) -> bool:
+    """A new installation starts from the default list, written the first time someone changes
+    the list or opens a round; False when a list already exists."""
+    if db.session.scalar(select(func.count(ChecklistCriterion.id))):
+        return False
     for position, text in enumerate(DEFAULT_CRITERIA):
         db.session.add(ChecklistCriterion(text=text, position=position))
     db.session.flush()
-    return active_criteria()
+    record(actor, "inspection.criteria_default", None, object_type="ChecklistCriterion",
+           after={"count": len(DEFAULT_CRITERIA)}, summary=str(len(DEFAULT_CRITERIA)))
+    return True
 
 
 def add_criterion(actor: User, text: str) -> ChecklistCriterion:
     text = text.strip()
     if not text:
         raise InspectionError(_("Write the criterion."))
+    ensure_default_criteria(actor)
     position = (db.session.scalar(select(func.max(ChecklistCriterion.position))) or 0) + 1
     criterion = ChecklistCriterion(text=text, position=position)
     db.session.add(criterion)
@@ -107,6 +115,7 @@ def open_round(actor: User, window_start: date,
         raise InspectionError(_("A round covers the 1st to the 15th, or the 16th to the end of "
                                 "the month."))
     start, end = window_for(window_start)
+    ensure_default_criteria(actor)
     inspection = InspectionRound(window_start=start, window_end=end, opened_by_id=actor.id)
     if unit_ids:
         inspection.units = list(db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids))))

@@ -6,6 +6,7 @@ import secrets
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -13,6 +14,7 @@ from tracker.audit import keys
 from tracker.audit.services import changed, record, snapshot
 from tracker.db import utcnow
 from tracker.extensions import db
+from tracker.org import policies
 from tracker.org.models import Role, Unit, UnitKind, User
 from tracker.org.passwords import PasswordRejectedError as PasswordRejectedError
 from tracker.org.passwords import check_password_policy
@@ -21,6 +23,10 @@ _DUMMY_HASHES: dict[str, str] = {}
 # What the log records of an account (never the password hash, nor the session nonce).
 USER_FIELDS = ["id", "username", "full_name", "title", "email", "role", "unit_id", "person_code",
                "is_active", "is_demo", "created_at"]
+
+
+class SelfLockoutError(ValueError):
+    """An administrator tried to lock themselves out; the message says how."""
 
 
 def username_taken(username: str, exclude_id: int | None = None) -> bool:
@@ -78,6 +84,8 @@ def create_user(actor: User | None, password: str | None = None, **fields: Any) 
 
 def update_user(actor: User | None, user: User, **fields: Any) -> User:
     """Change an account; a new role ends the person's sessions (they log in afresh)."""
+    if "role" in fields and not policies.may_set_role(actor, user, fields["role"]):
+        raise SelfLockoutError(_("You cannot take the administrator role away from yourself."))
     before = snapshot(user, USER_FIELDS)
     for name, value in fields.items():
         setattr(user, name, value)
@@ -90,8 +98,10 @@ def update_user(actor: User | None, user: User, **fields: Any) -> User:
     return user
 
 
-def set_active(actor: User, user: User, active: bool) -> User:
+def set_active(actor: User | None, user: User, active: bool) -> User:
     """Lock or unlock an account; locking ends every session it has."""
+    if not policies.may_set_active(actor, user):
+        raise SelfLockoutError(_("You cannot lock your own account."))
     if user.is_active != active:
         user.is_active = active
         if not active:
