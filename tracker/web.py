@@ -168,6 +168,7 @@ def days_between(earlier: datetime, later: datetime) -> int:
 def register_template_helpers(app: Flask) -> None:
     from tracker import labels
     from tracker.directives.describe import describe_due, describe_issued_on
+    from tracker.formatting import number
     from tracker.schedule.status import CATEGORY_COLOURS, CATEGORY_LABELS, category_of
 
     app.jinja_env.globals.update(
@@ -178,7 +179,9 @@ def register_template_helpers(app: Flask) -> None:
         status_colours=CATEGORY_COLOURS,
         days_between=days_between,
         audit_label=labels.audit_label,
+        number=number,  # figures in the reader's language: 1.234,5 or 1,234.5
     )
+    app.add_template_filter(number, "number")
 
     @app.template_filter("vn_date")
     def vn_date(value: date | datetime | None) -> str:

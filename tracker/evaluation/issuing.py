@@ -1,0 +1,193 @@
+"""Issue a month's evaluation: the rules an Office must keep before a Chairman can sign.
+
+- A month is issued from the first day of the next month (Asia/Ho_Chi_Minh), never before.
+- Periods awaiting verification block it, unless the issuer accepts them with a reason; they are
+  then listed in the report (they were left out of the count: see ``scoring.UnitMonth``).
+- Excellent ratings above the cap are resolved first: a lower level, or a leader's recorded
+  decision to keep one, with a reason.
+- The report names a signer (a person, with the authority line where it applies) and a number
+  written as the Office registers it.
+- Issuing month M carries out the Office's ranking duty for M: that period is closed by this
+  act, recorded as such (not as a verification by anyone).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+
+from dateutil.relativedelta import relativedelta
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from tracker.audit.services import record, snapshot
+from tracker.db import LOCAL_TZ, utcnow
+from tracker.directives.models import Frequency, Task
+from tracker.evaluation import scoring
+from tracker.evaluation.authority import Signer, default_signer
+from tracker.evaluation.documents import report_pdf
+from tracker.evaluation.models import Evaluation, EvaluationRow, EvaluationStatus
+from tracker.evaluation.services import EvaluationError
+from tracker.extensions import db
+from tracker.org.models import Role, Unit, UnitKind, User
+from tracker.reports.numbers import official_number
+from tracker.schedule.models import Occurrence, OccurrenceState
+from tracker.schedule.status import UNFINISHED_STATES
+
+
+def first_issue_day(month: str) -> date:
+    """The first day on which a month can be issued: the 1st of the next month."""
+    year, number = (int(part) for part in month.split("-"))
+    return date(year, number, 1) + relativedelta(months=1)
+
+
+def check_month_over(month: str, now: datetime | None = None) -> None:
+    today = (now or utcnow()).astimezone(LOCAL_TZ).date()
+    opens = first_issue_day(month)
+    if today < opens:
+        raise EvaluationError(_(
+            "Month %(month)s is not over: it can be issued from %(day)s.",
+            month=f"{month[5:]}/{month[:4]}", day=opens.strftime("%d/%m/%Y")))
+
+
+def report_number(typed: str) -> str:
+    return official_number(typed, current_app.config["REPORT_NUMBER_SYMBOL"])
+
+
+def unresolved_excess(evaluation: Evaluation) -> list[EvaluationRow]:
+    """The excellent rows a leader must still lower or keep (empty when the cap is met)."""
+    if not evaluation.unresolved_excess:
+        return []
+    return [row for row in evaluation.rows
+            if row.final_level == scoring.Level.EXCELLENT and not row.keeps_excellent]
+
+
+def keep_excellent(actor: User, row: EvaluationRow, reason: str) -> EvaluationRow:
+    """A leader's recorded decision: this unit keeps its excellent rating above the cap."""
+    if actor.role != Role.LEADER:
+        raise PermissionError
+    if row.evaluation.is_frozen:
+        raise EvaluationError(_("An issued evaluation cannot be changed; compute a correction."))
+    if row.final_level != scoring.Level.EXCELLENT:
+        raise EvaluationError(_("Only an excellent rating can be kept above the cap."))
+    if not reason.strip():
+        raise EvaluationError(_("Give the reason for keeping the excellent rating."))
+    before = {"keeps_excellent": row.keeps_excellent, "override_reason": row.override_reason}
+    row.keeps_excellent, row.override_reason = True, reason.strip()
+    row.decided_by_id = actor.id
+    db.session.flush()
+    record(actor, "evaluation.keep_excellent", row.evaluation, before=before,
+           after={"unit": row.unit_name, "keeps_excellent": True, "reason": reason.strip()},
+           summary=row.unit_name)
+    return row
+
+
+def resolve_cap(actor: User, evaluation: Evaluation, keep_reason: str = "",
+                lower_reason: str = "") -> None:
+    """Resolve the whole excess at once (the command line): keep every excellent rating above
+    the cap with one reason, or give the lowest-scored excess units "good"."""
+    from tracker.evaluation.services import override_level
+
+    excess = unresolved_excess(evaluation)
+    if keep_reason:
+        for row in excess:
+            keep_excellent(actor, row, keep_reason)
+    elif lower_reason:
+        lowest = sorted(excess, key=lambda row: (row.total, row.unit_name))
+        for row in lowest[:evaluation.unresolved_excess]:
+            override_level(actor, row, scoring.Level.GOOD, lower_reason)
+
+
+def ranking_period(month: str) -> Occurrence | None:
+    """The Office's monthly ranking duty for the month (task 5-01 in the shipped directive):
+    an active monthly task of the Office whose period is that month and whose deadline falls
+    in the next one, still unfinished."""
+    first = date.fromisoformat(f"{month}-01")
+    return db.session.scalar(
+        select(Occurrence).join(Occurrence.task).join(Unit, Unit.id == Task.owner_unit_id)
+        .where(Task.is_active, Task.frequency == Frequency.MONTHLY,
+               Unit.kind == UnitKind.OFFICE, Occurrence.period_start == first,
+               Occurrence.due_at >= datetime.combine(first_issue_day(month), datetime.min.time(),
+                                                     tzinfo=LOCAL_TZ),
+               Occurrence.state.in_(UNFINISHED_STATES))
+        .order_by(Task.position, Task.id).limit(1))
+
+
+def close_ranking_period(actor: User | None, evaluation: Evaluation) -> Occurrence | None:
+    """Close the month's ranking period by the act of issuing: handed in and accepted at the
+    moment of issue, accepted by no person (``verified_by`` stays empty), the audit entry
+    naming the act."""
+    duty = ranking_period(evaluation.month)
+    if duty is None:
+        return None
+    fields = ["state", "report", "submitted_at", "verified_at", "verified_by_id"]
+    before = snapshot(duty, fields)
+    duty.report = _("Carried out by issuing report no. %(number)s (monthly evaluation "
+                    "%(month)s, version %(version)d).", number=evaluation.number,
+                    month=f"{evaluation.month[5:]}/{evaluation.month[:4]}",
+                    version=evaluation.version)
+    duty.state = OccurrenceState.VERIFIED
+    duty.submitted_at = duty.verified_at = evaluation.issued_at
+    duty.verified_by_id = None
+    evaluation.closed_occurrence_id = duty.id
+    db.session.flush()
+    record(actor, "occurrence.close_by_act", duty, before=before,
+           after={**snapshot(duty, fields), "act": "evaluation.issue",
+                  "evaluation_id": evaluation.id, "number": evaluation.number},
+           summary=duty.task.code)
+    return duty
+
+
+def issue(actor: User | None, evaluation: Evaluation, number: str = "",
+          signer: Signer | None = None, pending_reason: str = "",
+          now: datetime | None = None) -> Evaluation:
+    """Freeze the draft: checks first (every problem in one message), then the signed PDF and
+    its SHA-256; earlier issues of the month stand aside."""
+    if evaluation.status != EvaluationStatus.DRAFT:
+        raise EvaluationError(_("This version is already issued."))
+    if actor is not None and actor.role != Role.LEADER:
+        raise PermissionError
+    check_month_over(evaluation.month, now)
+    problems = []
+    awaiting = evaluation.awaiting
+    if awaiting and not pending_reason.strip():
+        problems.append(_("%(n)d period(s) of the month await verification: verify them and "
+                          "compute again, or accept them with a reason.", n=len(awaiting)))
+    excess = unresolved_excess(evaluation)
+    if excess:
+        problems.append(_(
+            "%(n)d excellent rating(s) above the cap (at most %(share)s%% of those rated "
+            "good): a leader lowers them or keeps them with a reason (%(units)s).",
+            n=evaluation.unresolved_excess,
+            share=round(evaluation.rules["cap"]["excellent_share_of_good"] * 100),
+            units="; ".join(row.unit_name for row in excess)))
+    signer = signer or default_signer()
+    if signer is None:
+        problems.append(_("Choose who signs the report (nobody has the title set in "
+                          "REPORT_SIGNER_TITLE)."))
+    if problems:
+        raise EvaluationError(" ".join(problems))
+    for earlier in db.session.scalars(select(Evaluation).where(
+            Evaluation.month == evaluation.month,
+            Evaluation.status == EvaluationStatus.ISSUED)):
+        earlier.status = EvaluationStatus.SUPERSEDED
+    evaluation.number = report_number(number)
+    evaluation.signer_id = signer.user_id
+    evaluation.signer_name, evaluation.signer_title = signer.name, signer.title
+    evaluation.signer_authority = signer.authority
+    evaluation.pending_reason = pending_reason.strip() if awaiting else ""
+    evaluation.status = EvaluationStatus.ISSUED
+    evaluation.issued_by_id = actor.id if actor else None
+    evaluation.issued_at = now or utcnow()
+    db.session.flush()
+    close_ranking_period(actor, evaluation)
+    evaluation.pdf = report_pdf(evaluation)
+    evaluation.pdf_sha256 = hashlib.sha256(evaluation.pdf).hexdigest()
+    db.session.flush()
+    record(actor, "evaluation.issue", evaluation,
+           after={"month": evaluation.month, "version": evaluation.version,
+                  "number": evaluation.number, "signer": evaluation.signer_name,
+                  "pending_reason": evaluation.pending_reason,
+                  "pdf_sha256": evaluation.pdf_sha256}, summary=evaluation.month)
+    return evaluation
