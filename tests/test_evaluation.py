@@ -13,8 +13,8 @@ from sqlalchemy import select
 from tests import factories
 from tests.conftest import csrf_token, login
 from tracker.db import LOCAL_TZ
-from tracker.evaluation.authority import Signer
 from tracker.evaluation import documents, issuing, services, spreadsheet
+from tracker.evaluation.authority import Signer
 from tracker.evaluation.models import Evaluation, EvaluationStatus
 from tracker.extensions import db
 from tracker.org.models import UnitKind, User

@@ -259,7 +259,8 @@ def remind_command() -> None:
               help="Issue although periods await verification, for this reason.")
 @click.option("--by", "leader_name", help="Username of the leader who approves and issues.")
 @click.option("--keep-excellent", "keep_reason", default="",
-              help="The leader keeps every excellent rating above the cap, for this reason.")
+              help="The leader (--by) keeps every excellent rating above the cap, for this "
+                   "reason (default with --by: the --reason given).")
 @click.option("--lower-excess", "lower_reason", default="",
               help="The leader rates the lowest excellent units above the cap as good.")
 @click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path))
@@ -285,6 +286,8 @@ def evaluate_command(month_text, issue_it, reason, number, signer_name, authorit
         if issue_it or current is None or reason:
             current = evaluation.compute(leader, first, reason)
             if issue_it:
+                if leader is not None and not lower_reason:
+                    keep_reason = keep_reason or reason
                 if keep_reason or lower_reason:
                     if leader is None:
                         raise evaluation.EvaluationError(
@@ -299,8 +302,10 @@ def evaluate_command(month_text, issue_it, reason, number, signer_name, authorit
         raise click.ClickException(_("Only a leader approves and issues the ranking.")) from None
     db.session.commit()
     for row in current.rows:
+        kept = _(" (kept above the cap by %(who)s: %(why)s)", who=row.decided_by.full_name,
+                 why=row.override_reason) if row.keeps_excellent and row.decided_by else ""
         click.echo(f"{row.rank:>3}. {row.unit_name:<45} {document_number(row.total):>6}  "
-                   f"{row.final_level}")
+                   f"{row.final_level}{kept}")
     if pdf_path:
         pdf_path.write_bytes(current.pdf or evaluation_documents.report_pdf(current))
     if xlsx_path:

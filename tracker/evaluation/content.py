@@ -39,6 +39,11 @@ RECIPIENTS = ["Chủ tịch, các PCT UBND xã", "Các cơ quan, đơn vị thu�
 END = "./."
 
 
+def ended(text: str) -> str:
+    """The last sentence of a document's body, closed by "./." (Nghị định 30/2020)."""
+    return text.rstrip().rstrip(".") + END
+
+
 @dataclass
 class Block:
     """One printed element: ``heading``, ``para`` (``style`` "note" for italics, "item" for a
@@ -193,11 +198,11 @@ def report_blocks(evaluation: Evaluation, rows: list[EvaluationRow], directive: 
             widths=[7, 25, 44, 12, 12], centred=[0, 3, 4]))
     blocks.append(Block("heading", f"{_roman(number)}. VIỆC CHẬM, QUÁ HẠN VÀ ĐIỂM BỊ TRỪ CỦA "
                                    f"TỪNG ĐƠN VỊ"))
-    blocks.append(Block("para", (
+    blocks.append(Block("para", ended(
         "Việc hoàn thành quá hạn, quá hạn chưa hoàn thành, bị trả lại hoặc chờ xác nhận của "
         "từng đơn vị, người chịu trách nhiệm và các quyết định xử lý trách nhiệm đã trừ điểm: "
         "chi tiết tại Phụ lục kèm theo Báo cáo này (mỗi đơn vị một trang)." if rows else
-        "Không có đơn vị được đánh giá.") + END))
+        "Không có đơn vị được đánh giá.")))
     return blocks
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from tracker.db import LOCAL_TZ, utcnow
 from tracker.directives.models import Task
-from tracker.evaluation.content import END, Block
+from tracker.evaluation.content import Block, ended
 from tracker.extensions import db
 from tracker.formatting import document_number
 from tracker.inspections import services
@@ -84,10 +84,10 @@ def minutes_blocks(inspection: InspectionRound, scope, summary, findings, heads,
     for line in (inspection.conclusion or "").splitlines():
         if line.strip():
             blocks.append(Block("para", line.strip()))
-    blocks.append(Block("para", "Biên bản được lập xong cùng ngày, đã đọc lại cho những người "
-                                "tham dự cùng nghe, thống nhất nội dung và ký tên dưới đây; "
-                                "các đơn vị có tồn tại khắc phục đúng yêu cầu và thời hạn nêu "
-                                "tại mục III" + END))
+    blocks.append(Block("para", ended("Biên bản được lập xong cùng ngày, đã đọc lại cho những "
+                                      "người tham dự cùng nghe, thống nhất nội dung và ký tên "
+                                      "dưới đây; các đơn vị có tồn tại khắc phục đúng yêu cầu "
+                                      "và thời hạn nêu tại mục III.")))
     return blocks
 
 
