@@ -149,6 +149,7 @@ def routes(world):
         "evaluation_unit": ("GET", f"/evaluation/{world['evaluation']}/units/{world['row']}"),
         "override_level": ("POST", f"/evaluation/{world['evaluation']}/rows/{world['row']}/level"),
         "issue_evaluation": ("POST", f"/evaluation/{world['evaluation']}/issue"),
+        "keep_excellent": ("POST", f"/evaluation/{world['evaluation']}/rows/{world['row']}/keep"),
         "evaluation_xlsx": ("GET", f"/evaluation/{world['evaluation']}/report.xlsx"),
     }
 
@@ -216,6 +217,7 @@ ALLOWED = {
     "evaluation_unit": OVERSEERS,
     "override_level": {"leader"},
     "issue_evaluation": {"leader"},
+    "keep_excellent": {"leader"},
     "evaluation_xlsx": OVERSEERS,
 }
 
