@@ -24,9 +24,8 @@ from tracker.formatting import number
 from tracker.org.models import UnitKind, User
 from tracker.reports.numbers import official_number
 from tracker.schedule.calendar import WorkCalendar
-from tracker.schedule.models import Occurrence, OccurrenceState
 from tracker.schedule.planning import planned
-from tracker.workflow.models import AccountabilityDecision, Decision
+from tracker.workflow.models import AccountabilityDecision, Decision, Occurrence, OccurrenceState
 
 OCTOBER = date(2026, 10, 1)
 NOW = datetime(2026, 11, 20, 9, tzinfo=LOCAL_TZ)

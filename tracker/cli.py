@@ -275,14 +275,14 @@ def evaluate_command(month_text, issue_it, reason, number, signer_name, authorit
     Nothing is written when issuing is refused.
     """
     try:
-        first = evaluation.parse_month(month_text)
-        month = first.strftime("%Y-%m")
+        month = evaluation.requested_month(month_text)
+        first = month.first_day
         leader = _account(leader_name) if leader_name else None
         signer = (authority_lines.signer_of(_account(signer_name), authority)
                   if signer_name else None)
         if issue_it:
-            issuing.check_month_over(month)
-        current = evaluation.latest_issued(month)
+            issuing.check_month_over(month.stored)
+        current = evaluation.latest_issued(month.stored)
         if issue_it or current is None or reason:
             current = evaluation.compute(leader, first, reason)
             if issue_it:

@@ -7,14 +7,14 @@ interface language; every number goes through :mod:`tracker.formatting` (1.234,5
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from tracker.charts import LEVEL_FILLS, Band, ScoreChart, score_bars
 from tracker.db import LOCAL_TZ
 from tracker.evaluation.models import Evaluation, EvaluationRow
 from tracker.formatting import document_number, document_points
+from tracker.months import Month
+from tracker.reports.blocks import Block, ended
 
 LEVEL_TEXT = {
     "excellent": "Hoàn thành xuất sắc nhiệm vụ",
@@ -36,29 +36,6 @@ BARS_PER_CHART = 25
 APPENDIX_TITLE = "Việc chậm, quá hạn, chờ xác nhận và điểm bị trừ của từng đơn vị tháng "
 RECIPIENTS = ["Chủ tịch, các PCT UBND xã", "Các cơ quan, đơn vị thuộc UBND xã",
               "Cổng thông tin điện tử xã", "Lưu: VT, VP"]
-END = "./."
-
-
-def ended(text: str) -> str:
-    """The last sentence of a document's body, closed by "./." (Nghị định 30/2020)."""
-    return text.rstrip().rstrip(".") + END
-
-
-@dataclass
-class Block:
-    """One printed element: ``heading``, ``para`` (``style`` "note" for italics, "item" for a
-    list line, "person" for a bold lead-in), ``table`` or ``chart``."""
-
-    kind: str
-    text: str = ""
-    style: str = ""
-    head: list[str] = field(default_factory=list)
-    rows: list[list[Any]] = field(default_factory=list)
-    widths: list[int] = field(default_factory=list)  # percentages of the text width
-    centred: list[int] = field(default_factory=list)  # columns centred (numbers, dates)
-    chart: ScoreChart | None = None
-
-
 def local_time(value: str | None) -> datetime | None:
     """An ISO timestamp from the stored details, in Hà Nội time."""
     return datetime.fromisoformat(value).astimezone(LOCAL_TZ) if value else None
@@ -70,8 +47,7 @@ def day_text(value: str | None) -> str:
 
 
 def month_text(evaluation: Evaluation) -> str:
-    year, month = evaluation.month.split("-")
-    return f"{month}/{year}"
+    return Month.parse(evaluation.month).label
 
 
 def person_label(item: dict) -> str:

@@ -25,7 +25,7 @@ from tracker.formatting import document_number
 from tracker.org.models import Unit, UnitKind
 from tracker.reports.numbers import official_number
 from tracker.reports.pdf import render_report
-from tracker.schedule.models import Occurrence
+from tracker.workflow.models import Occurrence
 
 NO_SIGNER = "(chưa chọn người ký)"
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 from datetime import date, datetime
 
-from dateutil.relativedelta import relativedelta
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -30,16 +29,16 @@ from tracker.evaluation.documents import report_pdf
 from tracker.evaluation.models import Evaluation, EvaluationRow, EvaluationStatus
 from tracker.evaluation.services import EvaluationError
 from tracker.extensions import db
+from tracker.months import Month
 from tracker.org.models import Role, Unit, UnitKind, User
 from tracker.reports.numbers import official_number
-from tracker.schedule.models import Occurrence, OccurrenceState
 from tracker.schedule.status import UNFINISHED_STATES
+from tracker.workflow.models import Occurrence, OccurrenceState
 
 
 def first_issue_day(month: str) -> date:
     """The first day on which a month can be issued: the 1st of the next month."""
-    year, number = (int(part) for part in month.split("-"))
-    return date(year, number, 1) + relativedelta(months=1)
+    return Month.parse(month).shift(1).first_day
 
 
 def check_month_over(month: str, now: datetime | None = None) -> None:
@@ -48,7 +47,7 @@ def check_month_over(month: str, now: datetime | None = None) -> None:
     if today < opens:
         raise EvaluationError(_(
             "Month %(month)s is not over: it can be issued from %(day)s.",
-            month=f"{month[5:]}/{month[:4]}", day=opens.strftime("%d/%m/%Y")))
+            month=Month.parse(month).label, day=opens.strftime("%d/%m/%Y")))
 
 
 def report_number(typed: str) -> str:
@@ -103,7 +102,7 @@ def ranking_period(month: str) -> Occurrence | None:
     """The Office's monthly ranking duty for the month (task 5-01 in the shipped directive):
     an active monthly task of the Office whose period is that month and whose deadline falls
     in the next one, still unfinished."""
-    first = date.fromisoformat(f"{month}-01")
+    first = Month.parse(month).first_day
     return db.session.scalar(
         select(Occurrence).join(Occurrence.task).join(Unit, Unit.id == Task.owner_unit_id)
         .where(Task.is_active, Task.frequency == Frequency.MONTHLY,
@@ -125,7 +124,7 @@ def close_ranking_period(actor: User | None, evaluation: Evaluation) -> Occurren
     before = snapshot(duty, fields)
     duty.report = _("Carried out by issuing report no. %(number)s (monthly evaluation "
                     "%(month)s, version %(version)d).", number=evaluation.number,
-                    month=f"{evaluation.month[5:]}/{evaluation.month[:4]}",
+                    month=Month.parse(evaluation.month).label,
                     version=evaluation.version)
     duty.state = OccurrenceState.VERIFIED
     duty.submitted_at = duty.verified_at = evaluation.issued_at

@@ -22,8 +22,8 @@ from tracker.evaluation.content import (
 )
 from tracker.evaluation.documents import context
 from tracker.evaluation.models import Evaluation
-from tracker.schedule.models import OccurrenceState
 from tracker.schedule.status import CATEGORY_LABELS, category_of
+from tracker.workflow.models import OccurrenceState
 
 HEADER_ROW = 6  # rows 1-4: the title block, 5: blank
 RANKING_COLUMNS = [

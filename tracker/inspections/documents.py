@@ -14,12 +14,12 @@ from sqlalchemy.orm import joinedload
 
 from tracker.db import LOCAL_TZ, utcnow
 from tracker.directives.models import Task
-from tracker.evaluation.content import Block, ended
 from tracker.extensions import db
 from tracker.formatting import document_number
 from tracker.inspections import services
 from tracker.inspections.models import InspectionItem, InspectionRound, ItemResult
 from tracker.org.models import Role, User
+from tracker.reports.blocks import Block, ended
 from tracker.reports.docx import official_day
 from tracker.reports.numbers import official_number
 from tracker.reports.pdf import render_pdf

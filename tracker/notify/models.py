@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.db import utcnow
 from tracker.extensions import db
 from tracker.org.models import User
-from tracker.schedule.models import Occurrence
+from tracker.workflow.models import Occurrence
 
 
 class Notification(db.Model):

@@ -17,8 +17,9 @@ from tracker.inspections.services import inspection_warning
 from tracker.org.models import Role, Unit, User
 from tracker.org.policies import sees_everything
 from tracker.schedule.status import Category
+from tracker.workflow.policies import personal_scope
 
-bp = Blueprint("main", __name__)
+bp = Blueprint("dashboard", __name__)
 
 TABLE_CATEGORIES = [Category.OVERDUE, Category.DUE_SOON, Category.PENDING, Category.AWAITING,
                     Category.RETURNED, Category.DONE_ON_TIME, Category.DONE_LATE]
@@ -62,7 +63,7 @@ def overview(now: datetime):
     chart = percent_bars(_("On-time rate this month, by unit"),
                          [(row.unit.name, row.on_time_rate) for row in rows])
     return render_template(
-        "main/overview.html",
+        "dashboard/overview.html",
         now=now,
         table=table,
         categories=TABLE_CATEGORIES,
@@ -78,13 +79,13 @@ def overview(now: datetime):
 
 
 def my_work(now: datetime):
-    scope = queries.personal_scope(current_user)
+    scope = personal_scope(current_user)
     today = now.astimezone(LOCAL_TZ).date()
     day_start = datetime.combine(today, time(), tzinfo=LOCAL_TZ)
     week_end = datetime.combine(today + timedelta(days=7 - today.weekday()), time(),
                                 tzinfo=LOCAL_TZ)
     return render_template(
-        "main/my_work.html",
+        "dashboard/my_work.html",
         now=now,
         overdue=queries.overdue(now, scope, limit=50),
         today=queries.open_between(max(now, day_start), day_start + timedelta(days=1), scope),
