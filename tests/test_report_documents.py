@@ -297,3 +297,19 @@ def test_signer_must_be_a_person_with_a_title_and_a_proper_authority(ctx, month)
     signed = signer_of(user("hanh"), "KT. CHỦ TỊCH")
     assert signed == Signer("Hoàng Thị Hạnh", "Chánh Văn phòng HĐND và UBND", "KT. CHỦ TỊCH",
                             user("hanh").id)
+
+
+def test_lowering_the_excess_stops_as_soon_as_the_cap_holds(ctx, month):
+    draft = services.compute(user("vanphong"), OCTOBER, now=NOW)
+    for row in draft.rows:  # make four excellent units and one good one
+        row.final_level = row.level = "excellent"
+    draft.rows[-1].final_level = draft.rows[-1].level = "good"
+    draft.excellent_over_cap = scoring.excellent_over_cap(
+        [scoring.Level(row.final_level) for row in draft.rows], draft.rules)
+    issuing.resolve_cap(user("lanhdao"), draft, lower_reason="Giữ tỷ lệ theo quy định")
+    levels = [row.final_level for row in draft.rows]
+    # Lowering one widens the cap too: never more units lowered than needed.
+    assert draft.unresolved_excess == 0
+    assert levels.count("good") == len(levels) - levels.count("excellent")
+    assert levels.count("excellent") == max(
+        n for n in range(len(levels) + 1) if n <= int(0.2 * (len(levels) - n)))

@@ -138,11 +138,12 @@ def report_blocks(evaluation: Evaluation, rows: list[EvaluationRow], directive: 
     for row in lowered:
         blocks.append(Block("para", f"Lãnh đạo UBND xã quyết định xếp loại {row.unit_name} ở "
                                     f"mức \u201c{LEVEL_TEXT[row.final_level]}\u201d (theo điểm: "
-                                    f"\u201c{LEVEL_TEXT[row.level]}\u201d): {row.override_reason}"))
+                                    f"\u201c{LEVEL_TEXT[row.level]}\u201d): "
+                                    f"{row.override_reason.rstrip('.')}."))
     for row in kept:
         blocks.append(Block("para", f"Lãnh đạo UBND xã quyết định giữ mức \u201cHoàn thành "
                                     f"xuất sắc nhiệm vụ\u201d của {row.unit_name} vượt tỷ lệ "
-                                    f"{share}%: {row.override_reason}"))
+                                    f"{share}%: {row.override_reason.rstrip('.')}."))
     blocks.append(Block("para", scoring_note(evaluation.rules)))
     blocks.append(Block("heading", "II. BẢNG XẾP HẠNG"))
     blocks.append(Block(
@@ -161,7 +162,8 @@ def report_blocks(evaluation: Evaluation, rows: list[EvaluationRow], directive: 
         blocks.append(Block("heading", f"{_roman(number)}. VIỆC CHỜ XÁC NHẬN"))
         number += 1
         reason = (f" Lãnh đạo UBND xã chấp nhận ban hành khi các kỳ này còn chờ xác nhận: "
-                  f"{evaluation.pending_reason}" if evaluation.pending_reason else "")
+                  f"{evaluation.pending_reason.rstrip('.')}." if evaluation.pending_reason
+                  else "")
         blocks.append(Block("para", f"Khi tính điểm, {len(awaiting)} kỳ thực hiện đã nộp còn "
                                     f"chờ Văn phòng xác nhận; các kỳ này chưa được tính vào kết "
                                     f"quả của đơn vị (không bị coi là chậm hay chưa thực hiện) "
@@ -171,7 +173,7 @@ def report_blocks(evaluation: Evaluation, rows: list[EvaluationRow], directive: 
             rows=[[index, row.unit_name, f"{item['task_code']} {item['task_title']}",
                    day_text(item["due_at"]), day_text(item["submitted_at"])]
                   for index, (row, item) in enumerate(awaiting, start=1)],
-            widths=[7, 25, 44, 12, 12], centred=[0, 3, 4]))
+            widths=[6, 23, 41, 15, 15], centred=[0, 3, 4]))
     blocks.append(Block("heading", f"{_roman(number)}. VIỆC CHẬM, QUÁ HẠN VÀ ĐIỂM BỊ TRỪ CỦA "
                                    f"TỪNG ĐƠN VỊ"))
     blocks.append(Block("para", ended(

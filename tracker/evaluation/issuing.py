@@ -85,7 +85,8 @@ def keep_excellent(actor: User, row: EvaluationRow, reason: str) -> EvaluationRo
 def resolve_cap(actor: User, evaluation: Evaluation, keep_reason: str = "",
                 lower_reason: str = "") -> None:
     """Resolve the whole excess at once (the command line): keep every excellent rating above
-    the cap with one reason, or give the lowest-scored excess units "good"."""
+    the cap with one reason, or give "good" to the lowest-scored excellent units until the cap
+    holds."""
     from tracker.evaluation.services import override_level
 
     excess = unresolved_excess(evaluation)
@@ -93,8 +94,10 @@ def resolve_cap(actor: User, evaluation: Evaluation, keep_reason: str = "",
         for row in excess:
             keep_excellent(actor, row, keep_reason)
     elif lower_reason:
-        lowest = sorted(excess, key=lambda row: (row.total, row.unit_name))
-        for row in lowest[:evaluation.unresolved_excess]:
+        # One at a time, lowest first: each unit lowered to "good" also widens the cap.
+        for row in sorted(excess, key=lambda row: (row.total, row.unit_name)):
+            if not evaluation.unresolved_excess:
+                break
             override_level(actor, row, scoring.Level.GOOD, lower_reason)
 
 
