@@ -152,7 +152,7 @@ def report_blocks(evaluation: Evaluation, rows: list[EvaluationRow], directive: 
         rows=[[row.rank, row.unit_name, document_number(row.points["task_results"]),
                document_number(row.points["general"]), document_number(row.total),
                LEVEL_TEXT[row.final_level]] for row in rows],
-        widths=[8, 30, 13, 12, 11, 26], centred=[0, 2, 3, 4]))
+        widths=[9, 29, 13, 12, 11, 26], centred=[0, 2, 3, 4]))
     if rows:
         blocks.append(Block("para", "Tổng điểm của các đơn vị, theo thứ hạng (điểm):", "caption"))
         blocks.extend(Block("chart", chart=chart) for chart in charts(evaluation, rows))

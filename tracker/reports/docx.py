@@ -14,13 +14,16 @@ from datetime import date
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 FONT = "Times New Roman"
+TITLE = "Tên loại văn bản"  # the document's own title style (Word's "Title" is blue and ruled)
+TEXT_WIDTH_MM = 165  # A4 less the 30 and 15 mm margins
 BLACK = RGBColor(0, 0, 0)
 # Elements that follow <w:pBdr> inside <w:pPr> (ECMA-376 order), for a valid document.
 _AFTER_BORDER = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
@@ -83,7 +86,10 @@ class OfficialDocument:
         normal = styles["Normal"]
         normal.font.name, normal.font.size = FONT, Pt(14)
         normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
-        for name, size, italic in (("Title", 14, False), ("Heading 1", 14, False),
+        title = styles.add_style(TITLE, WD_STYLE_TYPE.PARAGRAPH)
+        title.base_style = normal
+        title.quick_style = True
+        for name, size, italic in ((TITLE, 14, False), ("Heading 1", 14, False),
                                    ("Heading 2", 14, True), ("List Bullet", 12, False),
                                    ("Caption", 12, True)):
             style = styles[name]
@@ -96,9 +102,9 @@ class OfficialDocument:
                 rfonts.set(qn(attribute), FONT)
             style.paragraph_format.space_before = Pt(6 if name.startswith("Heading") else 0)
             style.paragraph_format.space_after = Pt(3)
-        for name in ("Heading 1", "Heading 2", "Title"):
+        for name in ("Heading 1", "Heading 2", TITLE):
             styles[name].font.bold = True
-        styles["Title"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        styles[TITLE].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
         self.document.core_properties.language = "vi-VN"
 
     @staticmethod
@@ -130,46 +136,59 @@ class OfficialDocument:
         return paragraph
 
     @staticmethod
-    def _ruled(paragraph, cell_mm: float, rule_mm: float) -> None:
-        """Draw the rule under ``paragraph``, ``rule_mm`` long, centred in its cell."""
+    def _rule(container, width_mm: float, rule_mm: float) -> None:
+        """A short rule, ``rule_mm`` long and centred in ``container`` (a cell or the page),
+        drawn as the bottom border of an empty paragraph two points high."""
+        paragraph = container.add_paragraph()
+        form = paragraph.paragraph_format
+        form.line_spacing_rule, form.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(2)
+        form.space_before, form.space_after = Pt(0), Pt(4)
+        form.left_indent = form.right_indent = Mm(max(0.0, (width_mm - rule_mm) / 2))
         bottom_rule(paragraph)
-        side = Mm(max(0.0, (cell_mm - rule_mm) / 2))
-        paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = side
+
+    @staticmethod
+    def _fixed_widths(table, widths_mm: Sequence[float]) -> None:
+        """Column widths Word and LibreOffice both keep: fixed layout, grid and cells."""
+        table.autofit = False  # <w:tblLayout w:type="fixed"/>
+        for column, width in zip(table.columns, widths_mm, strict=True):
+            column.width = Mm(width)
+            for cell in column.cells:
+                cell.width = Mm(width)
 
     def header(self, parent: str, own: str, number: str, place: str, issued: date) -> None:
         table = self.document.add_table(rows=1, cols=2)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        self._fixed_widths(table, (66, 99))
         left, right = table.rows[0].cells
-        left.width, right.width = Mm(62), Mm(103)
         self._cell_line(left, parent, caps=True, first=True)
-        self._ruled(self._cell_line(left, own, bold=True, caps=True), 62, 22)
-        self._cell_line(left, f"Số: {number}").paragraph_format.space_before = Pt(6)
+        self._cell_line(left, own, bold=True, caps=True)
+        self._rule(left, 66, 22)
+        self._cell_line(left, f"Số: {number}").paragraph_format.space_before = Pt(4)
         self._cell_line(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12.5,
                         first=True)
-        self._ruled(self._cell_line(right, "Độc lập - Tự do - Hạnh phúc", bold=True, size=13.5),
-                    103, 62)
+        self._cell_line(right, "Độc lập - Tự do - Hạnh phúc", bold=True, size=13.5)
+        self._rule(right, 99, 62)
         self._cell_line(right, official_date(place, issued), italic=True,
-                        size=14).paragraph_format.space_before = Pt(6)
+                        size=14).paragraph_format.space_before = Pt(4)
 
     def title(self, kind: str, subject: str) -> None:
-        heading = self.document.add_paragraph(kind.upper(), style="Title")
+        heading = self.document.add_paragraph(kind.upper(), style=TITLE)
         heading.paragraph_format.space_before = Pt(18)
         heading.paragraph_format.space_after = Pt(0)
-        line = self.document.add_paragraph(subject, style="Title")
-        self._ruled(line, 165, 40)
-        line.paragraph_format.space_after = Pt(12)
+        self.document.add_paragraph(subject, style=TITLE).paragraph_format.space_after = Pt(2)
+        self._rule(self.document, TEXT_WIDTH_MM, 40)
 
     def appendix(self, subject: str, attached_to: str, issued: date) -> None:
         """A new section opening the appendix, its pages numbered on their own."""
         section = self.document.add_section(WD_SECTION.NEW_PAGE)
         self._set_up_section(section, restart_numbers=True)
-        self.document.add_paragraph("Phụ lục", style="Title")
-        self.document.add_paragraph(subject.upper(), style="Title")
+        self.document.add_paragraph("Phụ lục", style=TITLE)
+        self.document.add_paragraph(subject.upper(), style=TITLE)
         attached = self.document.add_paragraph(f"(Kèm theo {attached_to} {official_day(issued)})",
-                                               style="Title")
+                                               style=TITLE)
         attached.runs[0].bold, attached.runs[0].italic = False, True
-        self._ruled(attached, 165, 40)
-        attached.paragraph_format.space_after = Pt(12)
+        attached.paragraph_format.space_after = Pt(2)
+        self._rule(self.document, TEXT_WIDTH_MM, 40)
 
     def page_break(self) -> None:
         self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
@@ -214,9 +233,8 @@ class OfficialDocument:
                 if index in centred:
                     cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
                 cell.paragraphs[0].add_run("" if value is None else str(value)).font.size = Pt(12)
-        for index, width in enumerate(widths):
-            for cell in table.columns[index].cells:
-                cell.width = Mm(165 * width / 100)
+        if widths:
+            self._fixed_widths(table, [TEXT_WIDTH_MM * width / 100 for width in widths])
         self.document.add_paragraph().paragraph_format.space_after = Pt(0)
 
     def picture(self, png: bytes, width_mm: float = 160) -> None:
@@ -240,6 +258,7 @@ class OfficialDocument:
     def closing(self, recipients: Sequence[str], position: str, signer: str,
                 authority: str = "") -> None:
         table = self.document.add_table(rows=1, cols=2)
+        self._fixed_widths(table, (75, 90))
         left, right = table.rows[0].cells
         label = left.paragraphs[0].add_run("Nơi nhận:")
         label.bold, label.italic, label.font.size = True, True, Pt(12)
@@ -262,6 +281,7 @@ class OfficialDocument:
         """The signatures of a biên bản: the inspected units' representatives (each unit, room
         to sign, the name) on the left, the inspector on the right."""
         table = self.document.add_table(rows=1, cols=2)
+        self._fixed_widths(table, (TEXT_WIDTH_MM / 2, TEXT_WIDTH_MM / 2))
         cells = table.rows[0].cells
         self._cell_line(cells[0], left[0], bold=True, caps=True, size=13, first=True)
         for unit, name in left[1]:
@@ -275,7 +295,9 @@ class OfficialDocument:
         self._cell_line(cells[1], right[1], bold=True, size=13)
 
     def recipients(self, recipients: Sequence[str]) -> None:
-        label = self.document.add_paragraph().add_run("Nơi nhận:")
+        paragraph = self.document.add_paragraph()
+        paragraph.paragraph_format.space_before = Pt(12)
+        label = paragraph.add_run("Nơi nhận:")
         label.bold, label.italic, label.font.size = True, True, Pt(12)
         for index, item in enumerate(recipients):
             end = "." if index == len(recipients) - 1 else ";"
