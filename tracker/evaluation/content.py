@@ -211,7 +211,7 @@ def unit_blocks(row: EvaluationRow) -> list[Block]:
     blocks.append(Block("para", "Điểm: " + "; ".join(parts) + ".", "item"))
     if row.override_reason:
         blocks.append(Block("para", f"Quyết định của lãnh đạo UBND xã về xếp loại: "
-                                    f"{row.override_reason}", "item"))
+                                    f"{row.override_reason.rstrip('.')}.", "item"))
     if row.deductions:
         blocks.append(Block("para", "Điểm kỷ luật, kỷ cương bị trừ:", "person"))
         for item in row.deductions:
