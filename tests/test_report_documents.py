@@ -313,3 +313,13 @@ def test_lowering_the_excess_stops_as_soon_as_the_cap_holds(ctx, month):
     assert levels.count("good") == len(levels) - levels.count("excellent")
     assert levels.count("excellent") == max(
         n for n in range(len(levels) + 1) if n <= int(0.2 * (len(levels) - n)))
+
+
+def test_default_signer_is_found_by_title_whatever_its_case(ctx, month):
+    from tracker.evaluation.authority import default_signer
+
+    assert default_signer().name == "Hoàng Thị Hạnh"
+    user("hanh").title = "CHÁNH VĂN PHÒNG HĐND VÀ UBND"
+    assert default_signer().name == "Hoàng Thị Hạnh"
+    user("hanh").title = "Phó Chánh Văn phòng"
+    assert default_signer() is None  # never a blank block: issuing then asks for a signer

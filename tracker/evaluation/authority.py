@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from tracker.directives.models import Directive, Frequency, Task
 from tracker.evaluation.services import EvaluationError
@@ -67,10 +67,11 @@ def default_signer() -> Signer | None:
     title = config.get("REPORT_SIGNER_TITLE") or "Chánh Văn phòng"
     if config.get("REPORT_SIGNER_NAME"):
         return Signer(config["REPORT_SIGNER_NAME"], title, authority)
-    user = db.session.scalar(
-        select(User).where(User.is_active, User.role.in_(SIGNER_ROLES),
-                           func.lower(User.title).startswith(title.lower()))
-        .order_by(User.role != Role.OFFICE, User.id).limit(1))
+    # Compared in Python: SQLite lowers only ASCII letters ("CHÁNH" would not match).
+    wanted = title.casefold()
+    user = next((user for user in sorted(signer_candidates(),
+                                         key=lambda user: (user.role != Role.OFFICE, user.id))
+                 if (user.title or "").casefold().startswith(wanted)), None)
     return signer_of(user, authority) if user is not None else None
 
 

@@ -22,15 +22,14 @@ from sqlalchemy import select
 
 from tracker.audit.services import record, snapshot
 from tracker.db import LOCAL_TZ, utcnow
-from tracker.directives.models import Frequency, Task
 from tracker.evaluation import scoring
-from tracker.evaluation.authority import Signer, default_signer
+from tracker.evaluation.authority import Signer, default_signer, ranking_task
 from tracker.evaluation.documents import report_pdf
 from tracker.evaluation.models import Evaluation, EvaluationRow, EvaluationStatus
 from tracker.evaluation.services import EvaluationError
 from tracker.extensions import db
 from tracker.months import Month
-from tracker.org.models import Role, Unit, UnitKind, User
+from tracker.org.models import Role, User
 from tracker.reports.numbers import official_number
 from tracker.schedule.status import UNFINISHED_STATES
 from tracker.workflow.models import Occurrence, OccurrenceState
@@ -102,18 +101,13 @@ def resolve_cap(actor: User, evaluation: Evaluation, keep_reason: str = "",
 
 
 def ranking_period(month: str) -> Occurrence | None:
-    """The Office's monthly ranking duty for the month (task 5-01 in the shipped directive):
-    an active monthly task of the Office whose period is that month and whose deadline falls
-    in the next one, still unfinished."""
-    first = Month.parse(month).first_day
-    return db.session.scalar(
-        select(Occurrence).join(Occurrence.task).join(Unit, Unit.id == Task.owner_unit_id)
-        .where(Task.is_active, Task.frequency == Frequency.MONTHLY,
-               Unit.kind == UnitKind.OFFICE, Occurrence.period_start == first,
-               Occurrence.due_at >= datetime.combine(first_issue_day(month), datetime.min.time(),
-                                                     tzinfo=LOCAL_TZ),
-               Occurrence.state.in_(UNFINISHED_STATES))
-        .order_by(Task.position, Task.id).limit(1))
+    """The Office's ranking duty for the month (see ``authority.ranking_task``), unfinished."""
+    task = ranking_task()
+    if task is None:
+        return None
+    return db.session.scalar(select(Occurrence).where(
+        Occurrence.task_id == task.id, Occurrence.period_start == Month.parse(month).first_day,
+        Occurrence.state.in_(UNFINISHED_STATES)))
 
 
 def close_ranking_period(actor: User | None, evaluation: Evaluation) -> Occurrence | None:

@@ -155,12 +155,6 @@ def level_of(total: float, rules: dict[str, Any], month: UnitMonth | None = None
     return level
 
 
-def disciplined(month: UnitMonth, rules: dict[str, Any]) -> bool:
-    """Whether the disciplinary ceiling applies to this month."""
-    return bool(rules["levels"].get("disciplined_at_most")
-                and month.decisions.get("discipline", 0))
-
-
 @dataclass(frozen=True)
 class Ranked:
     key: Any  # the caller's handle on the unit (its id)
