@@ -12,11 +12,12 @@ from flask.cli import AppGroup, with_appcontext
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from tracker.audit.services import verify_chain
+from tracker.audit.cli import audit_cli
 from tracker.db import LOCAL_TZ
 from tracker.demo import simulate as simulate_history
 from tracker.directives import seeding
 from tracker.directives import services as directive_services
+from tracker.directives.cli import directive_cli
 from tracker.evaluation import authority as authority_lines
 from tracker.evaluation import documents as evaluation_documents
 from tracker.evaluation import issuing
@@ -25,6 +26,7 @@ from tracker.evaluation import spreadsheet as evaluation_spreadsheet
 from tracker.extensions import db
 from tracker.formatting import document_number
 from tracker.indicators.cli import indicators_cli
+from tracker.intake.cli import draft_command
 from tracker.notify.services import run_reminders
 from tracker.ops.cli import register_ops_commands
 from tracker.org import services as org
@@ -321,22 +323,10 @@ def _account(username: str) -> User:
     return user
 
 
-audit_cli = AppGroup("audit", help="Check the audit log.")
-
-
-@audit_cli.command("verify")
-def audit_verify() -> None:
-    """Recompute the hash chain; exit 1 and name the first entry that was edited or deleted."""
-    checked, problem = verify_chain()
-    if problem is not None:
-        click.echo(_("Audit log broken at entry %(id)d: %(reason)s.", id=problem.entry_id,
-                     reason=problem.reason), err=True)
-        raise SystemExit(1)
-    click.echo(_("Audit log intact: %(n)d entries checked.", n=checked))
-
-
 def register_commands(app: Flask) -> None:
+    directive_cli.add_command(draft_command)
     for command in (seed_command, demo_command, users_cli, schedule_cli, calendar_cli,
-                    agenda_command, remind_command, audit_cli, indicators_cli, evaluate_command):
+                    agenda_command, remind_command, audit_cli, indicators_cli, evaluate_command,
+                    directive_cli):
         app.cli.add_command(command)
     register_ops_commands(app)

@@ -1,5 +1,7 @@
 """Forms shared by several domains."""
 
+import math
+
 from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -34,6 +36,9 @@ class NumberField(StringField):
             self.data = float(text)
         except ValueError:
             raise ValidationError(_l("Write a number, for example 85 or 85,5.")) from None
+        if not math.isfinite(self.data):  # "nan", "inf", "1e309"
+            self.data = None
+            raise ValidationError(_l("Write a number, for example 85 or 85,5."))
 
     def _value(self):
         if self.data is None:

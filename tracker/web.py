@@ -10,6 +10,7 @@ from flask import Flask, has_request_context, render_template, request, session
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -73,17 +74,26 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.is_active else None
+        """The user a session or remember-me cookie names, if its nonce is still current."""
+        row, _, rest = user_id.partition(".")
+        nonce = rest.partition(".")[0]
+        if not row.isdigit() or not nonce or int(row) > 2**31 - 1:
+            return None
+        user = db.session.get(User, int(row))
+        if user is None or not user.is_active or not user.session_matches(nonce):
+            return None
+        return user
 
 
 def register_blueprints(app: Flask) -> None:
+    from tracker.assignments.views import bp as assignments_bp
     from tracker.auth.views import bp as auth_bp
     from tracker.dashboard.views import bp as dashboard_bp
     from tracker.directives.views import bp as directives_bp
     from tracker.evaluation.views import bp as evaluation_bp
     from tracker.indicators.views import bp as indicators_bp
     from tracker.inspections.views import bp as inspections_bp
+    from tracker.intake.views import bp as intake_bp
     from tracker.notify.views import bp as notify_bp
     from tracker.org.views import bp as org_bp
     from tracker.public.views import bp as public_bp
@@ -91,11 +101,13 @@ def register_blueprints(app: Flask) -> None:
     from tracker.workflow.views import bp as workflow_bp
 
     for blueprint in (dashboard_bp, auth_bp, org_bp, directives_bp, notify_bp, schedule_bp,
-                      workflow_bp, inspections_bp, public_bp, indicators_bp, evaluation_bp):
+                      workflow_bp, inspections_bp, public_bp, indicators_bp, evaluation_bp,
+                      assignments_bp):
         app.register_blueprint(blueprint)
     from tracker.ops.views import bp as ops_bp
 
     app.register_blueprint(ops_bp)
+    app.register_blueprint(intake_bp)
 
 
 def register_request_hooks(app: Flask) -> None:
@@ -118,6 +130,9 @@ def register_request_hooks(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.endpoint != "static" and current_user.is_authenticated:
+            # A signed-in page or a download must not stay in a shared computer's cache.
+            response.headers["Cache-Control"] = "no-store"
         return response
 
 

@@ -1,7 +1,7 @@
 """evaluation report: signer, accepted pending periods, closed ranking period, cap decisions
 
 Revision ID: c17e0a1d2f3b
-Revises: ebb5548753ff
+Revises: a1724827f3e3
 Create Date: 2026-12-01 20:10:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c17e0a1d2f3b'
-down_revision = 'ebb5548753ff'
+down_revision = 'a1724827f3e3'
 branch_labels = None
 depends_on = None
 

@@ -6,6 +6,7 @@ AUDIT_ACTION_LABELS = {
     "occurrence.save": _l("saved the report"),
     "occurrence.submit": _l("handed in for verification"),
     "occurrence.verify": _l("approved"),
+    "occurrence.close_by_inspection": _l("closed by signing off the inspection round"),
     "occurrence.return": _l("returned the work"),
     "occurrence.skip": _l("marked as not required"),
     "occurrence.delegate": _l("assigned the period"),
@@ -29,6 +30,14 @@ AUDIT_ACTION_LABELS = {
     "inspection.complete": _l("signed off the round"),
     "inspection.reopen": _l("reopened the round"),
     "inspection.publish": _l("published the round"),
+    "occurrence.deadline_request": _l("requested a deadline change"),
+    "occurrence.deadline_decide": _l("decided on a deadline change"),
+    "occurrence.contribution_add": _l("added a cooperating unit's contribution"),
+    "occurrence.withdraw": _l("closed the period: task withdrawn"),
+    "task.assign": _l("assigned the work"),
+    "task.transfer": _l("transferred the task to another unit"),
+    "task.withdraw": _l("withdrew the task"),
+    "directive.create": _l("created the directive"),
     "demo.simulate": _l("simulated (demo data)"),
 }
 

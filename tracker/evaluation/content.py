@@ -188,9 +188,10 @@ def _roman(number: int) -> str:
     return ("I", "II", "III", "IV", "V", "VI")[number - 1]
 
 
-def unit_blocks(row: EvaluationRow) -> list[Block]:
-    """One unit's page of the appendix: the counts behind its score, every deduction, and
-    its late, overdue, returned and awaiting work under the person responsible."""
+def unit_blocks(row: EvaluationRow, changes: list[dict] = ()) -> list[Block]:
+    """One unit's page of the appendix: the counts behind its score, every deduction, its
+    late, overdue, returned and awaiting work under the person responsible, and the deadline
+    changes approved in the month (``changes``: assignments.queries.approved_changes_by_unit)."""
     inputs, points = row.inputs, row.points
     blocks = [Block("heading", f"{row.rank}. {row.unit_name}: {document_points(row.total)}, "
                                f"{LEVEL_TEXT[row.final_level]}", "unit")]
@@ -234,5 +235,14 @@ def unit_blocks(row: EvaluationRow) -> list[Block]:
                                 "note"))
     else:
         blocks.append(Block("para", "Không có việc chậm, quá hạn hay chờ xác nhận.", "item"))
+    if changes:
+        blocks.append(Block("para", "Điều chỉnh thời hạn được chấp thuận trong tháng:", "person"))
+        for item in changes:
+            agreed = f" ({item['decided_by']} đồng ý)" if item["decided_by"] else ""
+            blocks.append(Block("para", (
+                f"- {item['task_code']} – {item['task_title']}: hạn "
+                f"{day_text(item['old_due_at'])} điều chỉnh thành "
+                f"{day_text(item['new_due_at'])}{agreed}; lý do: "
+                f"{item['reason'].rstrip('.')}."), "item"))
     return blocks
 

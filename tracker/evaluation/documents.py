@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import select
 
+from tracker.assignments.queries import approved_changes_by_unit
 from tracker.db import LOCAL_TZ, utcnow
 from tracker.evaluation.authority import Signer, default_signer, directive_line, ranking_task
 from tracker.evaluation.content import (
@@ -22,6 +23,7 @@ from tracker.evaluation.content import (
 from tracker.evaluation.models import Evaluation
 from tracker.extensions import db
 from tracker.formatting import document_number
+from tracker.months import Month
 from tracker.org.models import Unit, UnitKind
 from tracker.reports.numbers import official_number
 from tracker.reports.pdf import render_report
@@ -56,6 +58,7 @@ def context(evaluation: Evaluation) -> dict:
     rows = list(evaluation.rows)
     config = current_app.config
     signer = signer_for(evaluation)
+    changes = approved_changes_by_unit(Month.parse(evaluation.month))
     issuer = db.session.scalar(select(Unit.name).where(
         Unit.is_active, Unit.kind == UnitKind.OFFICE).order_by(Unit.id).limit(1))
     return {
@@ -71,7 +74,7 @@ def context(evaluation: Evaluation) -> dict:
         "subject": f"Kết quả đánh giá, xếp loại thực hiện nhiệm vụ tháng {month_text(evaluation)}",
         "blocks": report_blocks(evaluation, rows, carried_out(evaluation),
                                 issuer or "Văn phòng HĐND và UBND xã"),
-        "unit_sections": [unit_blocks(row) for row in rows],
+        "unit_sections": [unit_blocks(row, changes.get(row.unit_id, [])) for row in rows],
         "appendix_subject": APPENDIX_TITLE + month_text(evaluation),
         "recipients": RECIPIENTS,
         "signer": signer,

@@ -20,16 +20,18 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from tracker.audit import checkpoints
 from tracker.audit.services import record, snapshot
 from tracker.db import LOCAL_TZ, utcnow
-from tracker.evaluation import scoring
+from tracker.evaluation import policies, scoring
 from tracker.evaluation.authority import Signer, default_signer, ranking_task
 from tracker.evaluation.documents import report_pdf
 from tracker.evaluation.models import Evaluation, EvaluationRow, EvaluationStatus
 from tracker.evaluation.services import EvaluationError
 from tracker.extensions import db
 from tracker.months import Month
-from tracker.org.models import Role, User
+from tracker.org.models import User
+from tracker.reports.cells import clean_text
 from tracker.reports.numbers import official_number
 from tracker.schedule.status import UNFINISHED_STATES
 from tracker.workflow.models import Occurrence, OccurrenceState
@@ -63,12 +65,13 @@ def unresolved_excess(evaluation: Evaluation) -> list[EvaluationRow]:
 
 def keep_excellent(actor: User, row: EvaluationRow, reason: str) -> EvaluationRow:
     """A leader's recorded decision: this unit keeps its excellent rating above the cap."""
-    if actor.role != Role.LEADER:
+    if not policies.can_decide(actor):
         raise PermissionError
     if row.evaluation.is_frozen:
         raise EvaluationError(_("An issued evaluation cannot be changed; compute a correction."))
     if row.final_level != scoring.Level.EXCELLENT:
         raise EvaluationError(_("Only an excellent rating can be kept above the cap."))
+    reason = clean_text(reason)  # a vertical tab pasted from Word would break the documents
     if not reason.strip():
         raise EvaluationError(_("Give the reason for keeping the excellent rating."))
     before = {"keeps_excellent": row.keeps_excellent, "override_reason": row.override_reason}
@@ -142,7 +145,7 @@ def issue(actor: User | None, evaluation: Evaluation, number: str = "",
     its SHA-256; earlier issues of the month stand aside."""
     if evaluation.status != EvaluationStatus.DRAFT:
         raise EvaluationError(_("This version is already issued."))
-    if actor is not None and actor.role != Role.LEADER:
+    if actor is not None and not policies.can_decide(actor):
         raise PermissionError
     check_month_over(evaluation.month, now)
     problems = []
@@ -172,13 +175,13 @@ def issue(actor: User | None, evaluation: Evaluation, number: str = "",
     evaluation.signer_id = signer.user_id
     evaluation.signer_name, evaluation.signer_title = signer.name, signer.title
     evaluation.signer_authority = signer.authority
-    evaluation.pending_reason = pending_reason.strip() if awaiting else ""
+    evaluation.pending_reason = clean_text(pending_reason).strip() if awaiting else ""
     evaluation.status = EvaluationStatus.ISSUED
     evaluation.issued_by_id = actor.id if actor else None
     evaluation.issued_at = now or utcnow()
     db.session.flush()
     close_ranking_period(actor, evaluation)
-    evaluation.pdf = report_pdf(evaluation)
+    evaluation.pdf = checkpoints.stamp_pdf(report_pdf(evaluation))  # the log's newest entry
     evaluation.pdf_sha256 = hashlib.sha256(evaluation.pdf).hexdigest()
     db.session.flush()
     record(actor, "evaluation.issue", evaluation,

@@ -19,7 +19,7 @@ from sqlalchemy.orm import aliased
 from tracker.audit.services import record
 from tracker.db import utcnow
 from tracker.directives.models import Task
-from tracker.evaluation import scoring
+from tracker.evaluation import policies, scoring
 from tracker.evaluation.models import Evaluation, EvaluationRow, EvaluationStatus
 from tracker.extensions import db
 from tracker.indicators.queries import unit_indicator_results
@@ -27,6 +27,7 @@ from tracker.indicators.targets import Status as IndicatorStatus
 from tracker.inspections.models import InspectionItem, InspectionRound, ItemResult, RoundState
 from tracker.months import Month
 from tracker.org.models import Role, Unit, User
+from tracker.reports.cells import clean_text
 from tracker.schedule.status import UNFINISHED_STATES
 from tracker.workflow.models import AccountabilityDecision, Occurrence, OccurrenceState
 
@@ -188,6 +189,8 @@ def deductions(first: date, rules_used: dict) -> dict[int, list[dict]]:
 def compute(actor: User | None, first: date, reason: str = "",
             now: datetime | None = None) -> Evaluation:
     """Compute (or recompute) the month's draft. Correcting an issued month needs a reason."""
+    if actor is not None and not policies.can_compute(actor):
+        raise PermissionError
     month = Month.of(first).stored
     current_rules = rules()
     versions = db.session.scalars(
@@ -235,10 +238,11 @@ def compute(actor: User | None, first: date, reason: str = "",
 def override_level(actor: User, row: EvaluationRow, level: scoring.Level,
                    reason: str) -> EvaluationRow:
     """The leaders' decision on a unit's level (for example, to respect the cap)."""
-    if actor.role != Role.LEADER:
+    if not policies.can_decide(actor):
         raise PermissionError
     if row.evaluation.is_frozen:
         raise EvaluationError(_("An issued evaluation cannot be changed; compute a correction."))
+    reason = clean_text(reason)  # a vertical tab pasted from Word would break the documents
     if not reason.strip():
         raise EvaluationError(_("Give the reason for changing the level."))
     before = {"final_level": row.final_level}

@@ -10,7 +10,15 @@ from sqlalchemy.orm import joinedload
 
 from tracker.charts import score_bars
 from tracker.db import utcnow
-from tracker.evaluation import authority, content, documents, issuing, services, spreadsheet
+from tracker.evaluation import (
+    authority,
+    content,
+    documents,
+    issuing,
+    policies,
+    services,
+    spreadsheet,
+)
 from tracker.evaluation.forms import (
     LEVEL_LABELS,
     REASON_LABELS,
@@ -27,18 +35,17 @@ from tracker.extensions import db
 from tracker.formatting import number
 from tracker.forms import flash_errors
 from tracker.months import Month
-from tracker.org.models import Role, User
+from tracker.org.models import User
 from tracker.reports import download
 from tracker.workflow.forms import DECISION_LABELS
 
 bp = Blueprint("evaluation", __name__, url_prefix="/evaluation")
-READERS = (Role.ADMIN, Role.LEADER, Role.OFFICE)
 
 
 @bp.before_request
 @login_required
 def require_reader():
-    if current_user.role not in READERS:
+    if not policies.can_read(current_user):
         abort(403)
 
 
@@ -55,7 +62,7 @@ def index():
         select(Evaluation).order_by(Evaluation.month.desc(), Evaluation.version.desc()).limit(60)
     ).all()
     form = None
-    if current_user.role in (Role.OFFICE, Role.ADMIN):
+    if policies.can_compute(current_user):
         form = ComputeForm(month=Month.of(utcnow()).shift(-1).stored)
     return render_template("evaluation/index.html", versions=versions, form=form,
                            status_names=STATUS_LABELS)
@@ -63,7 +70,7 @@ def index():
 
 @bp.route("/compute", methods=["POST"])
 def compute():
-    if current_user.role not in (Role.OFFICE, Role.ADMIN):
+    if not policies.can_compute(current_user):
         abort(403)
     form = ComputeForm()
     if not form.validate_on_submit():
@@ -103,7 +110,7 @@ def detail(evaluation_id: int, form: IssueForm | None = None, preview: dict | No
     rows = db.session.scalars(
         select(EvaluationRow).where(EvaluationRow.evaluation_id == evaluation.id)
         .options(joinedload(EvaluationRow.unit)).order_by(EvaluationRow.position)).all()
-    leader = current_user.role == Role.LEADER and not evaluation.is_frozen
+    leader = policies.can_decide(current_user) and not evaluation.is_frozen
     counts = dict.fromkeys((level.value for level in Level), 0)
     for row in rows:
         counts[row.final_level] += 1
@@ -117,7 +124,7 @@ def detail(evaluation_id: int, form: IssueForm | None = None, preview: dict | No
         awaiting=evaluation.awaiting, preview=preview,
         opens=issuing.first_issue_day(evaluation.month),
         recompute_form=ComputeForm(month=evaluation.month)
-        if current_user.role in (Role.OFFICE, Role.ADMIN) else None,
+        if policies.can_compute(current_user) else None,
         chart=page_chart(evaluation, rows), number=number, reasons=REASON_LABELS,
         local=content.local_time,
     )
@@ -137,7 +144,7 @@ def unit(evaluation_id: int, row_id: int):
 
 @bp.route("/<int:evaluation_id>/rows/<int:row_id>/level", methods=["POST"])
 def override(evaluation_id: int, row_id: int):
-    if current_user.role != Role.LEADER:
+    if not policies.can_decide(current_user):
         abort(403)
     evaluation = get_evaluation_or_404(evaluation_id)
     row = db.session.get(EvaluationRow, row_id)
@@ -159,7 +166,7 @@ def override(evaluation_id: int, row_id: int):
 
 @bp.route("/<int:evaluation_id>/rows/<int:row_id>/keep", methods=["POST"])
 def keep(evaluation_id: int, row_id: int):
-    if current_user.role != Role.LEADER:
+    if not policies.can_decide(current_user):
         abort(403)
     evaluation = get_evaluation_or_404(evaluation_id)
     row = db.session.get(EvaluationRow, row_id)
@@ -181,7 +188,7 @@ def keep(evaluation_id: int, row_id: int):
 
 @bp.route("/<int:evaluation_id>/issue", methods=["POST"])
 def issue(evaluation_id: int):
-    if current_user.role != Role.LEADER:
+    if not policies.can_decide(current_user):
         abort(403)
     evaluation = get_evaluation_or_404(evaluation_id)
     form = issue_form()

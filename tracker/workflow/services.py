@@ -7,6 +7,7 @@ shows the whole history. A stale form (someone saved in between) raises Conflict
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from flask_babel import gettext as _
@@ -96,6 +97,8 @@ def save_report(actor: User, occurrence: Occurrence, *, version: int | None, rep
     if not policies.can_report(actor, occurrence):
         raise NotAllowedError
     _expect_version(occurrence, version)
+    if reported_value is not None and not math.isfinite(reported_value):
+        raise WorkflowError(_("Write a number, for example 85 or 85,5."))
     before = snapshot(occurrence, STATE_FIELDS)
     occurrence.report = report.strip()
     occurrence.reported_value = reported_value
@@ -124,6 +127,7 @@ def save_report(actor: User, occurrence: Occurrence, *, version: int | None, rep
         extra = {"explanation": {"cause": cause.value, "text": written.text}}
     occurrence.state = OccurrenceState.SUBMITTED
     occurrence.submitted_at = utcnow()
+    occurrence.submitted_by_id = actor.id
     occurrence.return_reason = ""
     _flush()
     _log(actor, "occurrence.submit", occurrence, before, extra)
@@ -134,7 +138,7 @@ def add_file(actor: User, occurrence: Occurrence, upload: FileStorage,
              description: str = "") -> Evidence:
     if not policies.can_report(actor, occurrence):
         raise NotAllowedError
-    name = (upload.filename or "minh-chung").replace("\\", "/").rsplit("/", 1)[-1][:255]
+    name = storage.clean_filename(upload.filename, "minh-chung")
     stored = storage.store(upload.stream, name)
     evidence = Evidence(occurrence_id=occurrence.id, kind=EvidenceKind.FILE, sha256=stored.sha256,
                         original_name=name, media_type=stored.media_type, size=stored.size,
@@ -179,6 +183,9 @@ def verify(actor: User, occurrence: Occurrence, version: int | None) -> Occurren
     _expect_version(occurrence, version)
     if occurrence.state != OccurrenceState.SUBMITTED:
         raise WorkflowError(_("Only work handed in and awaiting verification can be approved."))
+    if occurrence.submitted_by_id == actor.id:
+        raise WorkflowError(_("You handed this period in, so someone else verifies it: "
+                              "another member of the Office or an administrator."))
     before = snapshot(occurrence, STATE_FIELDS)
     occurrence.state = OccurrenceState.VERIFIED
     occurrence.verified_at = utcnow()
