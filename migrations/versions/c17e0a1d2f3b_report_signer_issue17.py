@@ -1,7 +1,7 @@
 """evaluation report: signer, accepted pending periods, closed ranking period, cap decisions
 
 Revision ID: c17e0a1d2f3b
-Revises: a1724827f3e3
+Revises: a14e0d1f0c7b
 Create Date: 2026-12-01 20:10:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c17e0a1d2f3b'
-down_revision = 'a1724827f3e3'
+down_revision = 'a14e0d1f0c7b'
 branch_labels = None
 depends_on = None
 
