@@ -226,7 +226,8 @@ def test_minutes_docx_opens(ctx, commune):
     assert "KẾT LUẬN" in text
     cells = "\n".join(c.text for t in document.tables for row in t.rows for c in row.cells)
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in cells
-    assert "Nơi nhận:" in cells
+    assert "NGƯỜI KIỂM TRA" in cells  # both sides sign, then "Nơi nhận" below
+    assert "Nơi nhận:" in text
 
 
 def test_public_page_shows_only_published_rounds(client, app, commune):
