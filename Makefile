@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app tracker
 TRANSLATIONS := tracker/translations
 # Browser tests, PDF fonts, PDF checks, and the PostgreSQL server for the second test pass.
-APT_PACKAGES := chromium fonts-liberation2 poppler-utils postgresql
+APT_PACKAGES := chromium fonts-liberation2 poppler-utils postgresql libcairo2
 
 .PHONY: install system-packages run test lint security translations clean bench load intake-check
 

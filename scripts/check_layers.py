@@ -18,7 +18,8 @@ PACKAGE = "tracker"
 
 # Bottom first. A name is a top-level module or package of tracker/.
 LAYERS: list[set[str]] = [
-    {"db", "extensions", "config", "security", "forms", "months", "charts", "reports"},
+    {"db", "extensions", "config", "security", "forms", "months", "charts", "formatting",
+     "reports"},
     {"audit"},
     {"org"},
     {"evidence"},

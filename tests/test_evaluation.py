@@ -13,7 +13,8 @@ from sqlalchemy import select
 from tests import factories
 from tests.conftest import csrf_token, login, said
 from tracker.db import LOCAL_TZ
-from tracker.evaluation import documents, services
+from tracker.evaluation import documents, issuing, services, spreadsheet
+from tracker.evaluation.authority import Signer
 from tracker.evaluation.models import Evaluation, EvaluationStatus
 from tracker.extensions import db
 from tracker.org.models import UnitKind, User
@@ -21,6 +22,7 @@ from tracker.workflow.models import Occurrence, OccurrenceState
 
 OCTOBER = date(2026, 10, 1)
 NOW = datetime(2026, 11, 20, 9, tzinfo=LOCAL_TZ)
+SIGNER = Signer("Hoàng Thị Hạnh", "Chánh Văn phòng HĐND và UBND")
 
 
 def add(task, due: datetime, state=OccurrenceState.OPEN, submitted_delta=None, returned=0):
@@ -34,6 +36,8 @@ def october(app):
         factories.unit("LD", kind=UnitKind.LEADERSHIP, is_ranked=False)
         factories.user(role="leader", unit_code="LD", username="lanhdao")
         factories.user(role="office", unit_code="VP", username="vanphong")
+        factories.user(role="office", unit_code="VP", username="hanh", full_name="Hoàng Thị Hạnh",
+                       title="Chánh Văn phòng HĐND và UBND")
         good = factories.task("PKT", code="PKT-1")
         weak = factories.task("PVHXH", code="PVHXH-1", parent=good.directive)
         chief = factories.task("LD", code="LD-1", parent=good.directive)
@@ -56,6 +60,12 @@ def user(name):
     return db.session.scalar(select(User).where(User.username == name))
 
 
+def approve(draft, number=""):
+    """A leader keeps the excellent ratings above the cap, then issues."""
+    issuing.resolve_cap(user("lanhdao"), draft, keep_reason="Kết quả thực chất")
+    return issuing.issue(user("lanhdao"), draft, number, SIGNER)
+
+
 def test_gather_counts_the_month_in_local_time(ctx, october):
     months = services.gather(OCTOBER, NOW)
     pkt, pvhxh = factories.unit("PKT"), factories.unit("PVHXH")
@@ -73,19 +83,20 @@ def test_draft_ranks_units_and_names_who_lost_points(ctx, october):
     assert [row.unit.code for row in rows] == ["PKT", "VP", "PVHXH"]
     assert rows[0].total == 100
     weak = rows[2]
-    # quantity 30*2/3=20, quality 20*(1-2/3)=6.67, progress 20*(1+0.75)/3=11.67, general 30
+    # quantity 30*2/3=20; quality 20*(1-(1 overdue + 0.25*1 returned)/3)=11.67;
+    # progress 20*(1+0.75)/3=11.67; general 30
     assert weak.points["quantity"] == 20
-    assert weak.points["quality"] == 6.67
+    assert weak.points["quality"] == 11.67
     assert weak.points["progress"] == 11.67
-    assert weak.total == pytest.approx(68.34)
-    assert weak.level == "done"
+    assert weak.total == pytest.approx(73.34)
+    assert weak.level == "good"
     reasons = sorted(tuple(item["reasons"]) for item in weak.details)
     assert reasons == [("late",), ("overdue",), ("returned",)]
 
 
 def test_issue_freezes_scores_and_pdf(ctx, october):
     draft = services.compute(user("vanphong"), OCTOBER, now=NOW)
-    issued = services.issue(user("lanhdao"), draft, "15")
+    issued = approve(draft, "15")
     pdf, digest = issued.pdf, issued.pdf_sha256
     assert issued.status == EvaluationStatus.ISSUED
     assert hashlib.sha256(pdf).hexdigest() == digest
@@ -102,7 +113,7 @@ def test_issue_freezes_scores_and_pdf(ctx, october):
     db.session.refresh(issued)
     assert [row.total for row in issued.rows] == totals
     assert issued.pdf == pdf
-    services.issue(user("lanhdao"), correction)
+    approve(correction)
     db.session.refresh(issued)
     assert issued.status == EvaluationStatus.SUPERSEDED
     assert issued.pdf == pdf  # the earlier version stays downloadable, byte for byte
@@ -111,7 +122,7 @@ def test_issue_freezes_scores_and_pdf(ctx, october):
 def test_only_a_leader_issues_and_overrides_with_a_reason(ctx, october):
     draft = services.compute(user("vanphong"), OCTOBER, now=NOW)
     with pytest.raises(PermissionError, match=r"^$"):  # a refusal, not a message to show
-        services.issue(user("vanphong"), draft)
+        issuing.issue(user("vanphong"), draft)
     row = draft.rows[0]
     with pytest.raises(services.EvaluationError,
                        match=said("Give the reason for changing the level.")):
@@ -123,7 +134,7 @@ def test_only_a_leader_issues_and_overrides_with_a_reason(ctx, october):
 
 def test_reports_have_the_official_form(ctx, october):
     draft = services.compute(user("vanphong"), OCTOBER, now=NOW)
-    issued = services.issue(user("lanhdao"), draft, "15")
+    issued = approve(draft, "15")
     reader = PdfReader(io.BytesIO(issued.pdf))
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
     for expected in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
@@ -138,13 +149,13 @@ def test_reports_have_the_official_form(ctx, october):
     assert all(name.startswith("Tracker-Liberation-Serif") for name in fonts), fonts
     # The report and its appendix each embed their subsets: every subset has its own tag.
     assert len(set(subsets.values())) == len(subsets) > len(fonts)
-    workbook = load_workbook(io.BytesIO(documents.report_xlsx(issued)))
-    assert workbook["Xep hang"]["C2"].value == "Đơn vị PKT"
+    workbook = load_workbook(io.BytesIO(spreadsheet.report_xlsx(issued)))
+    assert workbook["Xếp hạng"]["C7"].value == "Đơn vị PKT"
     document = Document(io.BytesIO(documents.report_docx(issued)))
     paragraphs = "\n".join(p.text for p in document.paragraphs)
     assert "BÁO CÁO" in paragraphs
     assert "Phụ lục" in paragraphs
-    assert documents.report_csv(issued).splitlines()[0].startswith("rank,unit_code")
+    assert spreadsheet.report_csv(issued).splitlines()[0].startswith("rank,unit_code")
 
 
 def page_texts(pdf: bytes) -> list[str]:
@@ -192,7 +203,7 @@ def test_public_page_shows_issued_rankings_only(client, app, october):
         draft_id = draft.id
     assert client.get(f"/cong-khai/xep-loai/{draft_id}").status_code == 404
     with app.app_context():
-        services.issue(user("lanhdao"), db.session.get(Evaluation, draft_id))
+        approve(db.session.get(Evaluation, draft_id))
         db.session.commit()
     page = client.get(f"/cong-khai/xep-loai/{draft_id}")
     assert page.status_code == 200
@@ -213,7 +224,15 @@ def test_office_computes_leader_issues_through_the_pages(client, app, october):
     assert refused.status_code == 403
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     login(client, "lanhdao")
-    client.post(f"{page}/issue", data={"csrf_token": csrf_token(client, page), "number": "3"})
+    with app.app_context():
+        signer_id = user("hanh").id
+        excellent = [row.id for row in db.session.get(Evaluation, evaluation_id).rows
+                     if row.final_level == "excellent"]
+    for row_id in excellent:  # above the cap: the leader keeps them, with a reason
+        client.post(f"{page}/rows/{row_id}/keep", data={"csrf_token": csrf_token(client, page),
+                                                        "reason": "Kết quả thực chất"})
+    client.post(f"{page}/issue", data={"csrf_token": csrf_token(client, page), "number": "3",
+                                       "signer": signer_id})
     with app.app_context():
         assert db.session.get(Evaluation, evaluation_id).status == EvaluationStatus.ISSUED
     download = client.get(f"{page}/report.pdf")
@@ -237,7 +256,7 @@ def test_demo_then_evaluate_october_writes_the_three_reports(app, runner, tmp_pa
     assert "Nơi nhận" in text
     assert "10/2026" in text
     assert "Hoàn thành" in text
-    assert load_workbook(files["xlsx"]).sheetnames == ["Xep hang", "Chi tiet"]
+    assert load_workbook(files["xlsx"]).sheetnames[:2] == ["Xếp hạng", "Chi tiết"]
     assert Document(str(files["docx"])).paragraphs
     verify = runner.invoke(args=["audit", "verify"])
     assert verify.exit_code == 0, verify.output

@@ -15,7 +15,7 @@ from tests.conftest import csrf_token, login, submit
 from tracker.db import LOCAL_TZ, utcnow
 from tracker.directives.models import Frequency
 from tracker.directives.problems import Checker, read_yaml
-from tracker.evaluation import documents, scoring
+from tracker.evaluation import documents, scoring, spreadsheet
 from tracker.evaluation import services as evaluations
 from tracker.extensions import db
 from tracker.inspections import services as inspections
@@ -83,12 +83,12 @@ def test_evaluation_xlsx_and_csv_hold_text_not_formulas(app, ranked):
         leader = db.session.scalar(select(User).where(User.username == "lanhdao"))
         row = next(r for r in evaluation.rows if r.unit_name.startswith("="))
         evaluations.override_level(leader, row, scoring.Level(row.level), "-Họp\x0b xét lại")
-        workbook = load_workbook(io.BytesIO(documents.report_xlsx(evaluation)))
+        workbook = load_workbook(io.BytesIO(spreadsheet.report_xlsx(evaluation)))
         values = [cell.value for sheet in workbook for line in sheet.iter_rows()
                   for cell in line]
         kinds = {cell.data_type for sheet in workbook for line in sheet.iter_rows()
                  for cell in line}
-        text = documents.report_csv(evaluation)
+        text = spreadsheet.report_csv(evaluation)
         docx = documents.report_docx(evaluation)
     assert "f" not in kinds
     assert "'=1+2 Phòng Kinh tế" in values

@@ -24,10 +24,11 @@ def test_nothing_due_misses_nothing():
     assert (result.task_results, result.general, result.total) == (70, 30, 100)
 
 
-def test_all_returned_loses_the_quality_share():
+def test_all_returned_loses_a_quarter_of_the_quality_share():
+    # NĐ 335 option returned_loses = 0.25 (issue 17): each returned item loses 25 % of its share.
     result = score(UnitMonth(due=4, on_time=4, returned=4), RULES)
-    assert (result.quantity, result.quality, result.progress) == (30, 0, 20)
-    assert result.total == 80
+    assert (result.quantity, result.quality, result.progress) == (30, 15, 20)
+    assert result.total == 95
 
 
 def test_all_late_keeps_three_quarters_of_progress():
@@ -45,11 +46,11 @@ def test_a_mixed_month_by_hand():
     month = UnitMonth(due=10, on_time=6, late=2, overdue_open=2, returned=1,
                       inspection_passed=8, inspection_failed=2, decisions={"review": 1})
     result = score(month, RULES)
-    # quantity 30 * 8/10 = 24; quality 20 * (1 - 3/10) = 14; progress 20 * (6 + 1.5)/10 = 15
-    # inspection 20 * 8/10 = 16; discipline 10 - 2.5 = 7.5
-    assert (result.quantity, result.quality, result.progress) == (24, 14, 15)
+    # quantity 30 * 8/10 = 24; quality 20 * (1 - (2 + 0.25)/10) = 15.5;
+    # progress 20 * (6 + 1.5)/10 = 15; inspection 20 * 8/10 = 16; discipline 10 - 2.5 = 7.5
+    assert (result.quantity, result.quality, result.progress) == (24, 15.5, 15)
     assert (result.inspection, result.discipline) == (16, 7.5)
-    assert result.total == 76.5
+    assert result.total == 78
     assert level_of(result.total, RULES) == Level.GOOD
 
 

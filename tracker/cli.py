@@ -18,9 +18,13 @@ from tracker.demo import simulate as simulate_history
 from tracker.directives import seeding
 from tracker.directives import services as directive_services
 from tracker.directives.cli import directive_cli
+from tracker.evaluation import authority as authority_lines
 from tracker.evaluation import documents as evaluation_documents
+from tracker.evaluation import issuing
 from tracker.evaluation import services as evaluation
+from tracker.evaluation import spreadsheet as evaluation_spreadsheet
 from tracker.extensions import db
+from tracker.formatting import document_number
 from tracker.indicators.cli import indicators_cli
 from tracker.intake.cli import draft_command
 from tracker.notify.services import run_reminders
@@ -252,33 +256,73 @@ def remind_command() -> None:
 @click.option("--month", "month_text", required=True, help="YYYY-MM")
 @click.option("--issue", "issue_it", is_flag=True, help="Issue (freeze) the computed draft.")
 @click.option("--reason", default="", help="Why, when correcting an issued month.")
+@click.option("--number", default="", help="The report's number: 45 or 45/BC-VP.")
+@click.option("--signer", "signer_name", help="Username of the person who signs.")
+@click.option("--authority", default="", help="Authority line, e.g. \"KT. CHÁNH VĂN PHÒNG\".")
+@click.option("--allow-pending", "pending_reason", default="",
+              help="Issue although periods await verification, for this reason.")
+@click.option("--by", "leader_name", help="Username of the leader who approves and issues.")
+@click.option("--keep-excellent", "keep_reason", default="",
+              help="The leader (--by) keeps every excellent rating above the cap, for this "
+                   "reason (default with --by: the --reason given).")
+@click.option("--lower-excess", "lower_reason", default="",
+              help="The leader rates the lowest excellent units above the cap as good.")
 @click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--docx", "docx_path", type=click.Path(dir_okay=False, path_type=Path))
-def evaluate_command(month_text, issue_it, reason, pdf_path, xlsx_path, docx_path) -> None:
+def evaluate_command(month_text, issue_it, reason, number, signer_name, authority,
+                     pending_reason, leader_name, keep_reason, lower_reason, pdf_path,
+                     xlsx_path, docx_path) -> None:
     """Compute the month's evaluation and ranking; optionally issue it and write the reports.
 
     Without --issue, an already issued month is not recomputed: its frozen reports are written.
+    Nothing is written when issuing is refused.
     """
     try:
         month = evaluation.requested_month(month_text)
         first = month.first_day
+        leader = _account(leader_name) if leader_name else None
+        signer = (authority_lines.signer_of(_account(signer_name), authority)
+                  if signer_name else None)
+        if issue_it:
+            issuing.check_month_over(month.stored)
         current = evaluation.latest_issued(month.stored)
         if issue_it or current is None or reason:
             current = evaluation.compute(None, first, reason)
             if issue_it:
-                evaluation.issue(None, current)
+                if leader is not None and not lower_reason:
+                    keep_reason = keep_reason or reason
+                if keep_reason or lower_reason:
+                    if leader is None:
+                        raise evaluation.EvaluationError(
+                            _("Name the leader who decides on the cap: --by USERNAME."))
+                    issuing.resolve_cap(leader, current, keep_reason, lower_reason)
+                issuing.issue(leader, current, number, signer, pending_reason)
     except evaluation.EvaluationError as problem:
+        db.session.rollback()
         raise click.ClickException(str(problem)) from None
+    except PermissionError:
+        db.session.rollback()
+        raise click.ClickException(_("Only a leader approves and issues the ranking.")) from None
     db.session.commit()
     for row in current.rows:
-        click.echo(f"{row.rank:>3}. {row.unit_name:<45} {row.total:6.2f}  {row.final_level}")
+        kept = _(" (kept above the cap by %(who)s: %(why)s)", who=row.decided_by.full_name,
+                 why=row.override_reason) if row.keeps_excellent and row.decided_by else ""
+        click.echo(f"{row.rank:>3}. {row.unit_name:<45} {document_number(row.total):>6}  "
+                   f"{row.final_level}{kept}")
     if pdf_path:
         pdf_path.write_bytes(current.pdf or evaluation_documents.report_pdf(current))
     if xlsx_path:
-        xlsx_path.write_bytes(evaluation_documents.report_xlsx(current))
+        xlsx_path.write_bytes(evaluation_spreadsheet.report_xlsx(current))
     if docx_path:
         docx_path.write_bytes(evaluation_documents.report_docx(current))
+
+
+def _account(username: str) -> User:
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise evaluation.EvaluationError(_("No account named %(name)s.", name=username))
+    return user
 
 
 def register_commands(app: Flask) -> None:

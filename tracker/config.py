@@ -59,6 +59,10 @@ DEFAULTS: dict[str, object] = {
     # Who signs the monthly report; no name: the account whose title is the signer's title.
     "REPORT_SIGNER_TITLE": "Chánh Văn phòng",
     "REPORT_SIGNER_NAME": None,
+    "REPORT_SIGNER_USERNAME": None,
+    "REPORT_SIGNER_AUTHORITY": "",
+    "REPORT_NUMBER_SYMBOL": "/BC-VP",
+    "MINUTES_NUMBER_SYMBOL": "/BB-VP",
     # A report's appendix with a page per unit is rendered in pieces by this many processes
     # (0: one per CPU, at most 4; 1: no extra process), each piece at least this many units
     # long, started by this method (None: fork in a single-threaded process, else a fork

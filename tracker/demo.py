@@ -18,6 +18,7 @@ from tracker.audit.models import AuditEntry
 from tracker.audit.services import record
 from tracker.db import LOCAL_TZ, utcnow
 from tracker.directives.models import Task
+from tracker.evaluation import authority, issuing
 from tracker.evaluation import services as evaluation
 from tracker.extensions import db
 from tracker.indicators.services import reading_from_occurrence
@@ -179,7 +180,9 @@ def _rankings(now: datetime, office: User, leader: User) -> int:
     count = 0
     while month < this_month:
         draft = evaluation.compute(office, month, now=now)
-        evaluation.issue(leader, draft)
+        issuing.resolve_cap(leader, draft, keep_reason=f"{MARK} Giữ kết quả theo điểm.")
+        issuing.issue(leader, draft, signer=authority.default_signer() or authority.signer_of(
+            leader), pending_reason=f"{MARK} Ban hành theo lịch.", now=now)
         count += 1
         month += relativedelta(months=1)
     return count

@@ -179,6 +179,7 @@ def register_template_helpers(app: Flask) -> None:
     from tracker.audit.labels import audit_label
     from tracker.directives.describe import describe_due, describe_issued_on
     from tracker.directives.labels import DIRECTIVE_TYPE_LABELS, FREQUENCY_LABELS
+    from tracker.formatting import number
     from tracker.indicators.labels import COMPARATOR_LABELS
     from tracker.org.labels import ROLE_LABELS, UNIT_KIND_LABELS
     from tracker.schedule.status import CATEGORY_COLOURS, CATEGORY_LABELS, category_of
@@ -191,7 +192,9 @@ def register_template_helpers(app: Flask) -> None:
         status_colours=CATEGORY_COLOURS,
         days_between=days_between,
         audit_label=audit_label,
+        number=number,  # figures in the reader's language: 1.234,5 or 1,234.5
     )
+    app.add_template_filter(number, "number")
 
     # Each domain owns its labels; templates reach the shared ones as labels.<NAME>.
     labels = SimpleNamespace(ROLE_LABELS=ROLE_LABELS, UNIT_KIND_LABELS=UNIT_KIND_LABELS,

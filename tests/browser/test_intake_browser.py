@@ -1,4 +1,4 @@
-"""On a phone: the Office reads a signed DOCX into a draft, corrects an owner, and creates it."""
+"""On a phone: the Office reads a signed DOCX into a draft, corrects an owner, publishes it."""
 
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ def live_server_seed() -> Callable[[], None]:
         factories.unit("PKT", name="Phòng Kinh tế")
         factories.unit("PVHXH", name="Phòng Văn hóa – Xã hội")
         factories.unit("TTPVHCC", kind=UnitKind.CENTER, name="Trung tâm Phục vụ hành chính công")
+        factories.unit("LD", kind=UnitKind.LEADERSHIP, name="Lãnh đạo UBND xã")
+        factories.user(role="leader", unit_code="LD", username="chutich")
         factories.user(role="office", unit_code="VP", username="vanphong")
         factories.user(role="unit_head", unit_code="PKT", username="kinhte")
 
@@ -46,7 +48,9 @@ def test_office_drafts_from_a_docx_and_the_owner_sees_the_work(live_server: Live
     proposal.locator("select.owner").select_option("PKT")
     page.get_by_role("button", name="Tạo bản nháp văn bản chỉ đạo").click()
     expect(page.locator(".alert-success")).to_be_visible()
-    expect(page.locator("body")).to_contain_text("Thủ trưởng các cơ quan, đơn vị căn cứ")
+    expect(page.locator("#draft-badge")).to_be_visible()  # a draft: nothing planned yet
+    page.locator("#publish-form [type=submit]").click()  # on the leader's behalf
+    expect(page.locator("#draft-badge")).to_have_count(0)
     page.context.clear_cookies()  # the head of the Phòng Kinh tế, on the same phone
     log_in(page, live_server, "kinhte")
     page.goto(f"{live_server.url}/tasks")

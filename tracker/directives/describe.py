@@ -30,6 +30,10 @@ def describe_due(task: Task) -> str:
         case Frequency.TWICE_MONTHLY:
             days = _(" and ").join(_day_name(d) for d in rule.get("days", [15, "last"]))
             return _("%(days)s of each month, by %(time)s", days=days, time=time)
+        case Frequency.MONTHLY if rule.get("next_month"):
+            day = _day_name(rule.get("day", "last"))
+            return _("each month's work by %(time)s on %(day)s of the following month",
+                     day=day, time=time)
         case Frequency.MONTHLY:
             day = _day_name(rule.get("day", "last"))
             return _("%(day)s of each month, by %(time)s", day=day, time=time)

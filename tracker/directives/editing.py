@@ -26,6 +26,7 @@ HEADER_FIELDS = (
 TASK_FIELDS = (
     "code", "clause", "title", "description", "owner", "assignee", "supervisor", "frequency",
     "due.date", "due.time", "due.weekday", "due.days.0", "due.days.1", "due.day",
+    "due.next_month",
     "due.within_working_days", "start", "end", "outcome", "indicator", "source", "doubt",
 )
 INDICATOR_FIELDS = (
@@ -38,7 +39,7 @@ RULE_KEYS: dict[Frequency, tuple[str, ...]] = {
     Frequency.DAILY: ("time",),
     Frequency.WEEKLY: ("weekday", "time"),
     Frequency.TWICE_MONTHLY: ("days", "time"),
-    Frequency.MONTHLY: ("day", "time"),
+    Frequency.MONTHLY: ("day", "next_month", "time"),
     Frequency.QUARTERLY: ("day", "time"),
     Frequency.ON_EVENT: ("within_working_days", "time"),
 }
@@ -197,6 +198,8 @@ def rows_from_mapping(mapping: dict[str, Any]) -> tuple[Row, list[Row], list[Row
             for key, value in due.items():
                 if key == "days":
                     row["due.days.0"], row["due.days.1"] = [*value, "", ""][:2]
+                elif key == "next_month":
+                    row["due.next_month"] = "true" if value else ""
                 else:
                     row[f"due.{key}"] = value
         elif due:

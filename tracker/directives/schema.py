@@ -222,9 +222,15 @@ class TwiceMonthlyRule(StrictModel):
 
 
 class DayOfMonthRule(StrictModel):
-    """Monthly: that day of every month. Quarterly: that day of each quarter's last month."""
+    """Monthly: that day of every month. Quarterly: that day of each quarter's last month.
+
+    ``next_month: true``: the work of a month (or quarter) is due on that day of the month
+    after it, as a report on the month is ("by the 5th of the next month"). Left out of the
+    stored rule when false, so existing rules stay as they were.
+    """
 
     day: Annotated[int | str, BeforeValidator(_day)] = LAST
+    next_month: Annotated[bool, Field(exclude_if=lambda value: not value)] = False
     time: Time = DEFAULT_TIME
 
 
@@ -247,7 +253,7 @@ RULE_EXAMPLES = {
     Frequency.DAILY: '{time: "17:00"}',
     Frequency.WEEKLY: '{weekday: fri, time: "17:00"}',
     Frequency.TWICE_MONTHLY: '{days: [15, last], time: "17:00"}',
-    Frequency.MONTHLY: '{day: last, time: "17:00"}',
+    Frequency.MONTHLY: '{day: last, time: "17:00"} or {day: 5, next_month: true}',
     Frequency.QUARTERLY: '{day: last, time: "17:00"}',
     Frequency.ON_EVENT: "{within_working_days: 2}",
 }

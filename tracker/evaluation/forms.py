@@ -1,6 +1,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Regexp
 
 from tracker.evaluation.scoring import Level
@@ -31,8 +38,23 @@ class OverrideForm(FlaskForm):
 
 
 class IssueForm(FlaskForm):
-    number = StringField(_l("Document number"), validators=[Length(max=60)])
+    number = StringField(_l("Document number"), validators=[Length(max=60)],
+                         description=_l("A bare number (45) gets the configured symbol; a full "
+                                        "symbol (45/BC-VP) is printed as typed."))
+    signer = SelectField(_l("Signed by"), coerce=int)
+    authority = StringField(_l("Authority line (TM., KT., TL.; empty if none)"),
+                            validators=[Length(max=200)])
+    allow_pending = BooleanField(_l("Issue although periods await verification"))
+    pending_reason = TextAreaField(_l("Reason for issuing with periods awaiting verification"),
+                                  validators=[Length(max=2000)])
+    preview = SubmitField(_l("Preview the number and signature"))
     submit = SubmitField(_l("Approve and issue"))
+
+
+class KeepExcellentForm(FlaskForm):
+    reason = StringField(_l("Reason for keeping the excellent rating"),
+                         validators=[DataRequired(), Length(max=1000)])
+    submit = SubmitField(_l("Keep above the cap"))
 
 STATUS_LABELS = {"draft": _l("Draft"), "issued": _l("Issued"), "superseded": _l("Superseded")}
 REASON_LABELS = {"late": _l("done late"), "overdue": _l("overdue, not done"),

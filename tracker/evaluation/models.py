@@ -35,6 +35,17 @@ class Evaluation(db.Model):
     rules: Mapped[dict[str, Any]] = mapped_column(JSON)
     excellent_over_cap: Mapped[int] = mapped_column(default=0)
     number: Mapped[str] = mapped_column(String(60), default="")
+    # Who signs the report, as printed: chosen by the one who issues (a copy of the person's
+    # name and title then, so a later rename does not rewrite a signed report).
+    signer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    signer_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    signer_title: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # "TM. ỦY BAN NHÂN DÂN", "KT. CHÁNH VĂN PHÒNG", "TL. CHỦ TỊCH"… or empty.
+    signer_authority: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # Why it was issued while periods of the month still awaited verification.
+    pending_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The Office's ranking period this issue carried out (closed by the act of issuing).
+    closed_occurrence_id: Mapped[int | None] = mapped_column(ForeignKey("occurrences.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -45,6 +56,7 @@ class Evaluation(db.Model):
 
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     issued_by: Mapped[User | None] = relationship(foreign_keys=[issued_by_id])
+    signer: Mapped[User | None] = relationship(foreign_keys=[signer_id])
     rows: Mapped[list[EvaluationRow]] = relationship(
         back_populates="evaluation", order_by="EvaluationRow.position",
         cascade="all, delete-orphan")
@@ -52,6 +64,18 @@ class Evaluation(db.Model):
     @property
     def is_frozen(self) -> bool:
         return self.status != EvaluationStatus.DRAFT
+
+    @property
+    def unresolved_excess(self) -> int:
+        """Excellent ratings above the cap that no leader has decided to keep."""
+        kept = sum(1 for row in self.rows if row.keeps_excellent and row.final_level == "excellent")
+        return max(0, self.excellent_over_cap - kept)
+
+    @property
+    def awaiting(self) -> list[tuple[EvaluationRow, dict[str, Any]]]:
+        """Periods of the month still awaiting verification when it was computed."""
+        return [(row, item) for row in self.rows for item in row.details
+                if "unverified" in item["reasons"]]
 
 
 class EvaluationRow(db.Model):
@@ -70,8 +94,14 @@ class EvaluationRow(db.Model):
     level: Mapped[str] = mapped_column(String(20))  # computed from the total
     final_level: Mapped[str] = mapped_column(String(20))  # after the leaders' decision
     override_reason: Mapped[str] = mapped_column(Text, default="")
+    # A leader's decision to keep an excellent rating above the cap (the reason above).
+    keeps_excellent: Mapped[bool] = mapped_column(default=False, server_default="0")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Every period that cost points: code, title, deadline, status, responsible person, why.
     details: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # Every accountability decision about the month's work: kind, points lost, task, person.
+    deductions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 
     evaluation: Mapped[Evaluation] = relationship(back_populates="rows")
     unit: Mapped[Unit] = relationship()
+    decided_by: Mapped[User | None] = relationship()

@@ -39,6 +39,11 @@ def load_rules(path: str | Path | None = None) -> dict[str, Any]:
         levels = rules["levels"]
         if not 0 <= tasks["late_keeps"] <= 1:
             raise RulesError("task_results.late_keeps must be between 0 and 1")
+        if not 0 <= tasks.get("returned_loses", 1) <= 1:
+            raise RulesError("task_results.returned_loses must be between 0 and 1")
+        if levels.get("disciplined_at_most", "") not in ("", *Level):
+            raise RulesError("levels.disciplined_at_most must be empty or one of "
+                             + ", ".join(Level))
         if not levels["excellent"] > levels["good"] > levels["done"] >= 0:
             raise RulesError("levels must decrease: excellent > good > done")
         rules["cap"]["excellent_share_of_good"]
@@ -56,10 +61,14 @@ class UnitMonth:
     """What happened in a unit's month, counted by the database."""
 
     due: int = 0  # periods due in the month (not counting those the Office let skip)
-    on_time: int = 0  # verified, handed in by the deadline
-    late: int = 0  # verified, handed in after the deadline
+    on_time: int = 0  # handed in by the (approved) deadline, then verified
+    late: int = 0  # handed in after the deadline, then verified
     overdue_open: int = 0  # past the deadline (by the month's end) and still not done
     returned: int = 0  # periods the Office returned at least once
+    returned_overdue: int = 0  # of those, still not done and past the deadline
+    # Handed in, not yet verified when the month was computed: neither done nor missed, they
+    # are left out of the month's count (and listed in the report) until the Office decides.
+    awaiting: int = 0
     inspection_passed: int = 0
     inspection_failed: int = 0
     decisions: dict[str, int] = field(default_factory=dict)  # decision kind -> count
@@ -94,15 +103,23 @@ class UnitScore:
 
 
 def score(month: UnitMonth, rules: dict[str, Any]) -> UnitScore:
-    """Score one unit's month. With nothing due, nothing was missed: full task points."""
+    """Score one unit's month. With nothing due, nothing was missed: full task points.
+
+    Periods awaiting verification are not counted (see :class:`UnitMonth`). Quality: a period
+    left overdue loses its whole share, a returned one ``returned_loses`` of it (1 without
+    the key: rules stored before it existed are recomputed as they were).
+    """
     tasks, general = rules["task_results"], rules["general"]
-    if month.due:
+    counted = month.due - month.awaiting
+    if counted > 0:
         done = month.on_time + month.late
-        quantity = tasks["quantity"] * done / month.due
-        flawed = min(month.due, month.returned + month.overdue_open)
-        quality = tasks["quality"] * (1 - flawed / month.due)
+        quantity = tasks["quantity"] * done / counted
+        returned_done = max(0, month.returned - month.returned_overdue)
+        flawed = min(counted, month.overdue_open
+                     + tasks.get("returned_loses", 1) * returned_done)
+        quality = tasks["quality"] * (1 - flawed / counted)
         kept = month.on_time + tasks["late_keeps"] * month.late
-        progress = tasks["progress"] * kept / month.due
+        progress = tasks["progress"] * kept / counted
     else:
         quantity, quality, progress = tasks["quantity"], tasks["quality"], tasks["progress"]
     marked = month.inspection_passed + month.inspection_failed
@@ -117,15 +134,25 @@ def score(month: UnitMonth, rules: dict[str, Any]) -> UnitScore:
                        (quantity, quality, progress, inspection, discipline, indicators)))
 
 
-def level_of(total: float, rules: dict[str, Any]) -> Level:
+ORDER = (Level.EXCELLENT, Level.GOOD, Level.DONE, Level.NOT_DONE)
+
+
+def level_of(total: float, rules: dict[str, Any], month: UnitMonth | None = None) -> Level:
+    """The level of a total; with ``levels.disciplined_at_most``, a month in which a
+    disciplinary measure (kỷ luật) was decided about the unit's work is rated no higher."""
     levels = rules["levels"]
     if total >= levels["excellent"]:
-        return Level.EXCELLENT
-    if total >= levels["good"]:
-        return Level.GOOD
-    if total >= levels["done"]:
-        return Level.DONE
-    return Level.NOT_DONE
+        level = Level.EXCELLENT
+    elif total >= levels["good"]:
+        level = Level.GOOD
+    elif total >= levels["done"]:
+        level = Level.DONE
+    else:
+        level = Level.NOT_DONE
+    ceiling = levels.get("disciplined_at_most", "")
+    if ceiling and month is not None and month.decisions.get("discipline", 0):
+        level = max(level, Level(ceiling), key=ORDER.index)
+    return level
 
 
 @dataclass(frozen=True)
@@ -156,8 +183,8 @@ def rank(units: list[tuple[Any, str, UnitMonth]], rules: dict[str, Any]) -> list
         standing = tie_break(item)[:-1]
         place = result[-1].rank if result and standing == previous else position
         previous = standing
-        result.append(Ranked(key, name, month, unit_score, level_of(unit_score.total, rules),
-                             place))
+        result.append(Ranked(key, name, month, unit_score,
+                             level_of(unit_score.total, rules, month), place))
     return result
 
 

@@ -7,7 +7,6 @@ its inputs, rules, scores and the PDF's bytes and SHA-256.
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from dataclasses import asdict
 from datetime import date, datetime
@@ -17,12 +16,10 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import aliased
 
-from tracker.audit import checkpoints
 from tracker.audit.services import record
 from tracker.db import utcnow
 from tracker.directives.models import Task
 from tracker.evaluation import policies, scoring
-from tracker.evaluation.documents import report_pdf
 from tracker.evaluation.models import Evaluation, EvaluationRow, EvaluationStatus
 from tracker.extensions import db
 from tracker.indicators.queries import unit_indicator_results
@@ -72,15 +69,19 @@ def gather(first: date, now: datetime | None = None) -> dict[int, scoring.UnitMo
             func.count().filter(verified, Occurrence.submitted_at > Occurrence.due_at),
             func.count().filter(unfinished, Occurrence.due_at < cutoff),
             func.count().filter(Occurrence.times_returned > 0),
+            func.count().filter(Occurrence.times_returned > 0, unfinished,
+                                Occurrence.due_at < cutoff),
+            func.count().filter(Occurrence.state == OccurrenceState.SUBMITTED),
         )
         .where(Occurrence.unit_id.in_(unit_ids), Occurrence.state.in_(list(OccurrenceState)),
                Occurrence.due_at >= start, Occurrence.due_at < end)
         .group_by(Occurrence.unit_id)
     ).all()
     counts: dict[int, dict] = defaultdict(dict)
-    for unit_id, due, on_time, late, overdue, returned in work:
+    for unit_id, due, on_time, late, overdue, returned, returned_overdue, awaiting in work:
         counts[unit_id].update(due=due, on_time=on_time, late=late, overdue_open=overdue,
-                               returned=returned)
+                               returned=returned, returned_overdue=returned_overdue,
+                               awaiting=awaiting)
     last = Month.of(first).last_day
     inspection = db.session.execute(
         select(InspectionItem.unit_id, InspectionItem.result, func.count())
@@ -163,6 +164,28 @@ def details(first: date, now: datetime | None = None) -> dict[int, list[dict]]:
     return found
 
 
+def deductions(first: date, rules_used: dict) -> dict[int, list[dict]]:
+    """Every accountability decision about a unit's month, with the points it cost (one
+    query): the discipline score itemised."""
+    person = aliased(User)
+    rows = db.session.execute(
+        select(Occurrence.unit_id, AccountabilityDecision.decision, Task.code, Task.title,
+               Occurrence.due_at, person.full_name, AccountabilityDecision.decided_at)
+        .join(Occurrence, Occurrence.id == AccountabilityDecision.occurrence_id)
+        .join(Task, Task.id == Occurrence.task_id)
+        .outerjoin(person, person.id == AccountabilityDecision.person_id)
+        .where(AccountabilityDecision.month == first.strftime("%Y-%m"))
+        .order_by(Occurrence.unit_id, Occurrence.due_at, AccountabilityDecision.id))
+    penalty = rules_used["discipline_penalty"]
+    found: dict[int, list[dict]] = defaultdict(list)
+    for unit_id, decision, code, title, due_at, name, decided_at in rows:
+        found[unit_id].append({
+            "decision": decision.value, "points": penalty.get(decision.value, 0),
+            "task_code": code, "task_title": title, "due_at": due_at.isoformat(),
+            "person": name or "", "decided_at": decided_at.isoformat()})
+    return found
+
+
 def compute(actor: User | None, first: date, reason: str = "",
             now: datetime | None = None) -> Evaluation:
     """Compute (or recompute) the month's draft. Correcting an issued month needs a reason."""
@@ -192,6 +215,7 @@ def compute(actor: User | None, first: date, reason: str = "",
     units = ranked_units()
     months = gather(first, now)
     per_unit = details(first, now)
+    lost = deductions(first, current_rules)
     ranking = scoring.rank([(unit.id, unit.name, months.get(unit.id, scoring.UnitMonth()))
                             for unit in units], current_rules)
     for position, item in enumerate(ranking, start=1):
@@ -199,7 +223,7 @@ def compute(actor: User | None, first: date, reason: str = "",
             evaluation_id=draft.id, unit_id=item.key, unit_name=item.name, position=position,
             rank=item.rank, inputs=asdict(item.month), points=item.score.as_dict(),
             total=item.score.total, level=item.level.value, final_level=item.level.value,
-            details=per_unit.get(item.key, [])))
+            details=per_unit.get(item.key, []), deductions=lost.get(item.key, [])))
     draft.excellent_over_cap = scoring.excellent_over_cap([r.level for r in ranking],
                                                           current_rules)
     db.session.flush()
@@ -230,30 +254,6 @@ def override_level(actor: User, row: EvaluationRow, level: scoring.Level,
            after={"unit": row.unit_name, "final_level": row.final_level, "reason": reason},
            summary=row.unit_name)
     return row
-
-
-def issue(actor: User | None, evaluation: Evaluation, number: str = "") -> Evaluation:
-    """Freeze the draft: store the PDF as signed, with its SHA-256; earlier issues stand aside."""
-    if evaluation.status != EvaluationStatus.DRAFT:
-        raise EvaluationError(_("This version is already issued."))
-    if actor is not None and not policies.can_decide(actor):
-        raise PermissionError
-    for earlier in db.session.scalars(select(Evaluation).where(
-            Evaluation.month == evaluation.month,
-            Evaluation.status == EvaluationStatus.ISSUED)):
-        earlier.status = EvaluationStatus.SUPERSEDED
-    evaluation.number = number.strip()
-    evaluation.status = EvaluationStatus.ISSUED
-    evaluation.issued_by_id = actor.id if actor else None
-    evaluation.issued_at = utcnow()
-    db.session.flush()
-    evaluation.pdf = checkpoints.stamp_pdf(report_pdf(evaluation))  # the log's newest entry
-    evaluation.pdf_sha256 = hashlib.sha256(evaluation.pdf).hexdigest()
-    db.session.flush()
-    record(actor, "evaluation.issue", evaluation,
-           after={"month": evaluation.month, "version": evaluation.version,
-                  "pdf_sha256": evaluation.pdf_sha256}, summary=evaluation.month)
-    return evaluation
 
 
 def latest_issued(month: str) -> Evaluation | None:

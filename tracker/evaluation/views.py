@@ -8,9 +8,17 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from tracker.charts import percent_bars
+from tracker.charts import score_bars
 from tracker.db import utcnow
-from tracker.evaluation import documents, policies, services
+from tracker.evaluation import (
+    authority,
+    content,
+    documents,
+    issuing,
+    policies,
+    services,
+    spreadsheet,
+)
 from tracker.evaluation.forms import (
     LEVEL_LABELS,
     REASON_LABELS,
@@ -18,14 +26,18 @@ from tracker.evaluation.forms import (
     STATUS_LABELS,
     ComputeForm,
     IssueForm,
+    KeepExcellentForm,
     OverrideForm,
 )
 from tracker.evaluation.models import Evaluation, EvaluationRow, EvaluationStatus
 from tracker.evaluation.scoring import Level
 from tracker.extensions import db
+from tracker.formatting import number
 from tracker.forms import flash_errors
 from tracker.months import Month
+from tracker.org.models import User
 from tracker.reports import download
+from tracker.workflow.forms import DECISION_LABELS
 
 bp = Blueprint("evaluation", __name__, url_prefix="/evaluation")
 
@@ -75,8 +87,25 @@ def compute():
     return redirect(url_for("evaluation.detail", evaluation_id=draft.id))
 
 
+def issue_form() -> IssueForm:
+    form = IssueForm()
+    form.signer.choices = [(user.id, f"{user.full_name}, {user.title}" if user.title
+                            else user.full_name) for user in authority.signer_candidates()]
+    if not form.is_submitted():
+        chosen = authority.default_signer()
+        form.signer.data = chosen.user_id if chosen else None
+        form.authority.data = chosen.authority if chosen else ""
+    return form
+
+
+def page_chart(evaluation: Evaluation, rows: list[EvaluationRow]):
+    """The report's chart, its numbers in the reader's language."""
+    return score_bars(_("Total score"), [(row.unit_name, row.total) for row in rows],
+                      content.bands(evaluation.rules), number, _("points"))
+
+
 @bp.route("/<int:evaluation_id>")
-def detail(evaluation_id: int):
+def detail(evaluation_id: int, form: IssueForm | None = None, preview: dict | None = None):
     evaluation = get_evaluation_or_404(evaluation_id)
     rows = db.session.scalars(
         select(EvaluationRow).where(EvaluationRow.evaluation_id == evaluation.id)
@@ -88,11 +117,16 @@ def detail(evaluation_id: int):
     return render_template(
         "evaluation/detail.html", evaluation=evaluation, rows=rows, counts=counts,
         status_names=STATUS_LABELS,
-        levels=LEVEL_LABELS, issue_form=IssueForm() if leader else None,
+        levels=LEVEL_LABELS, issue_form=(form or issue_form()) if leader else None,
         override_form=OverrideForm() if leader else None,
+        keep_form=KeepExcellentForm() if leader else None,
+        unresolved=issuing.unresolved_excess(evaluation) if not evaluation.is_frozen else [],
+        awaiting=evaluation.awaiting, preview=preview,
+        opens=issuing.first_issue_day(evaluation.month),
         recompute_form=ComputeForm(month=evaluation.month)
         if policies.can_compute(current_user) else None,
-        chart=percent_bars(_("Total score"), [(r.unit_name, r.total) for r in rows]),
+        chart=page_chart(evaluation, rows), number=number, reasons=REASON_LABELS,
+        local=content.local_time,
     )
 
 
@@ -104,7 +138,8 @@ def unit(evaluation_id: int, row_id: int):
         abort(404)
     return render_template("evaluation/unit.html", evaluation=evaluation, row=row,
                            levels=LEVEL_LABELS, reasons=REASON_LABELS, states=STATE_LABELS,
-                           local=documents.local_time)
+                           local=content.local_time, number=number,
+                           decisions=DECISION_LABELS)
 
 
 @bp.route("/<int:evaluation_id>/rows/<int:row_id>/level", methods=["POST"])
@@ -129,20 +164,51 @@ def override(evaluation_id: int, row_id: int):
     return redirect(url_for("evaluation.detail", evaluation_id=evaluation_id))
 
 
+@bp.route("/<int:evaluation_id>/rows/<int:row_id>/keep", methods=["POST"])
+def keep(evaluation_id: int, row_id: int):
+    if not policies.can_decide(current_user):
+        abort(403)
+    evaluation = get_evaluation_or_404(evaluation_id)
+    row = db.session.get(EvaluationRow, row_id)
+    if row is None or row.evaluation_id != evaluation.id:
+        abort(404)
+    form = KeepExcellentForm()
+    if form.validate_on_submit():
+        try:
+            issuing.keep_excellent(current_user, row, form.reason.data)
+        except services.EvaluationError as problem:
+            db.session.rollback()
+            flash(str(problem), "danger")
+        else:
+            flash(_("Decision recorded."), "success")
+    else:
+        flash(_("Give the reason for keeping the excellent rating."), "danger")
+    return redirect(url_for("evaluation.detail", evaluation_id=evaluation_id))
+
+
 @bp.route("/<int:evaluation_id>/issue", methods=["POST"])
 def issue(evaluation_id: int):
     if not policies.can_decide(current_user):
         abort(403)
     evaluation = get_evaluation_or_404(evaluation_id)
-    form = IssueForm()
-    if form.validate_on_submit():
-        try:
-            services.issue(current_user, evaluation, form.number.data or "")
-        except services.EvaluationError as problem:
-            db.session.rollback()
-            flash(str(problem), "danger")
-        else:
-            flash(_("Issued. The ranking is frozen and published."), "success")
+    form = issue_form()
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return redirect(url_for("evaluation.detail", evaluation_id=evaluation_id))
+    try:
+        signer = authority.signer_of(db.session.get(User, form.signer.data),
+                                     form.authority.data or "")
+        pending = (form.pending_reason.data or "") if form.allow_pending.data else ""
+        if form.preview.data:
+            preview = {"number": issuing.report_number(form.number.data or ""),
+                       "signer": signer}
+            return detail(evaluation_id, form=form, preview=preview)
+        issuing.issue(current_user, evaluation, form.number.data or "", signer, pending)
+    except services.EvaluationError as problem:
+        db.session.rollback()
+        flash(str(problem), "danger")
+    else:
+        flash(_("Issued. The ranking is frozen and published."), "success")
     return redirect(url_for("evaluation.detail", evaluation_id=evaluation_id))
 
 
@@ -163,13 +229,13 @@ def report_docx(evaluation_id: int):
 @bp.route("/<int:evaluation_id>/report.xlsx")
 def report_xlsx(evaluation_id: int):
     evaluation = get_evaluation_or_404(evaluation_id)
-    return download(documents.report_xlsx(evaluation), f"{file_stem(evaluation)}.xlsx")
+    return download(spreadsheet.report_xlsx(evaluation), f"{file_stem(evaluation)}.xlsx")
 
 
 @bp.route("/<int:evaluation_id>/report.csv")
 def report_csv(evaluation_id: int):
     evaluation = get_evaluation_or_404(evaluation_id)
-    return download(documents.report_csv(evaluation), f"{file_stem(evaluation)}.csv")
+    return download(spreadsheet.report_csv(evaluation), f"{file_stem(evaluation)}.csv")
 
 
 def file_stem(evaluation: Evaluation) -> str:

@@ -6,8 +6,8 @@ import hashlib
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 from tracker.db import utcnow
 from tracker.evidence import storage
 from tracker.extensions import db
+from tracker.formatting import number
 from tracker.indicators import index766, periods, policies, queries, services
 from tracker.indicators.charts import line_chart
 from tracker.indicators.csv_import import IndicatorCodes, ReadingsFileError, parse_readings
@@ -47,7 +48,7 @@ def add_template_globals(state) -> None:
 @bp.app_template_filter("figure")
 def figure(value: float | None) -> str:
     """A figure the Vietnamese way (85,5; 1.234) or the English way, by the page's language."""
-    return "—" if value is None else format_decimal(value, format="#,##0.##")
+    return number(value, places=None)
 
 
 @bp.app_template_filter("period_label")

@@ -49,7 +49,9 @@ class FollowUpForm(FlaskForm):
 class CompleteForm(FlaskForm):
     inspector = SelectField(_l("Inspector"), choices=[])
     signed_on = VietnameseDateField(_l("Signed on (dd/mm/yyyy)"), validators=[DataRequired()])
-    minutes_number = StringField(_l("Number of the minutes"), validators=[Length(max=60)])
+    minutes_number = StringField(_l("Number of the minutes"), validators=[Length(max=60)],
+                                 description=_l("A bare number (25) gets the configured symbol "
+                                                "(25/BB-VP); a full symbol is printed as typed."))
     conclusion = TextAreaField(_l("Conclusion"), validators=[DataRequired(), Length(max=10000)])
     submit = SubmitField(_l("Sign off the round"))
 

@@ -91,6 +91,16 @@ def planned(task: Task, calendar: WorkCalendar, until: date) -> list[PlannedOccu
                 period_end = d.date().replace(day=15) if first_half else _month_end(d.date())
                 result.append(PlannedOccurrence(period_start, period_end, adjust(d.date())))
             return result
+        case Frequency.MONTHLY if rule.get("next_month"):
+            # The month's work is due in the next month: periods are the months the task
+            # covers, each due on that day of the month after it.
+            day = _month_day(rule.get("day", "last"))
+            return [
+                PlannedOccurrence(d.date(), _month_end(d.date()), adjust(
+                    d.date() + relativedelta(months=1, day=31 if day == -1 else day)))
+                for d in rrule(MONTHLY, bymonthday=1, dtstart=dtstart.replace(day=1),
+                               until=dtuntil)
+            ]
         case Frequency.MONTHLY:
             day = _month_day(rule.get("day", "last"))
             return [
