@@ -202,10 +202,14 @@ def register_template_helpers(app: Flask) -> None:
         from flask_login import current_user
 
         from tracker.notify.views import unread_count
+        from tracker.workflow.policies import can_verify
+        from tracker.workflow.queries import awaiting_count
 
+        signed_in = has_request_context() and current_user.is_authenticated
         return {
-            "unread_notices": unread_count(current_user)
-            if has_request_context() and current_user.is_authenticated else 0,
+            "unread_notices": unread_count(current_user) if signed_in else 0,
+            # Only the pages that draw the navigation pay for the count.
+            "awaiting_count": awaiting_count if signed_in and can_verify(current_user) else int,
             "labels": labels,
             "languages": app.config["LANGUAGES"],
             "current_locale": select_locale(),

@@ -146,6 +146,18 @@ def open_between(start: datetime, end: datetime, scope=None, limit: int = 50) ->
     return open_work(start, end, scope, limit, states=(*NOT_DONE_STATES, OccurrenceState.RETURNED))
 
 
+def returned(scope=None, limit: int = 50) -> list[Occurrence]:
+    """Work the Office sent back, oldest deadline first, until it is handed in again."""
+    return occurrence_list(
+        [Occurrence.state == OccurrenceState.RETURNED, *([scope] if scope is not None else [])],
+        Occurrence.due_at.asc(), limit)
+
+
+def unit_scope(user: User) -> ColumnElement[bool] | None:
+    """The work of the person's unit (what an officer may read), None without a unit."""
+    return Occurrence.unit_id == user.unit_id if user.unit_id is not None else None
+
+
 def personal_scope(user: User) -> ColumnElement[bool]:
     """The work a person answers for: delegated to them, named on the task, or their unit's."""
     mine = or_(

@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
@@ -109,8 +109,12 @@ def task_list():
             joinedload(Task.directive),
             selectinload(Task.cooperating_units),
         )
-        .order_by(Task.directive_id, Task.position)
     )
+    if current_user.role == Role.STAFF:
+        # An officer's own tasks first, then the rest of the unit's.
+        mine = or_(Task.delegate_id == current_user.id, Task.assignee_id == current_user.id)
+        query = query.order_by(case((mine, 0), else_=1))
+    query = query.order_by(Task.directive_id, Task.position)
     clause = policies.visible_tasks_clause(current_user)
     if clause is not None:
         query = query.where(clause)

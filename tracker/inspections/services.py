@@ -21,6 +21,7 @@ from tracker.db import LOCAL_TZ, utcnow
 from tracker.directives.models import Directive, Frequency, Task
 from tracker.evidence import storage
 from tracker.extensions import db
+from tracker.inspections import marking
 from tracker.inspections.models import (
     ChecklistCriterion,
     InspectionItem,
@@ -99,6 +100,12 @@ def units_in_scope(inspection: InspectionRound) -> list[Unit]:
         select(Unit).where(Unit.is_active, Unit.kind != UnitKind.LEADERSHIP).order_by(Unit.name)))
 
 
+def _scope_of(unit_ids: list[int] | None) -> list[Unit]:
+    if unit_ids:
+        return list(db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids))))
+    return units_in_scope(InspectionRound())
+
+
 def open_round(actor: User, window_start: date,
                unit_ids: list[int] | None = None) -> InspectionRound:
     """Open a round for a half-month and build its checklist from what was due in it."""
@@ -106,6 +113,7 @@ def open_round(actor: User, window_start: date,
         raise InspectionError(_("A round covers the 1st to the 15th, or the 16th to the end of "
                                 "the month."))
     start, end = window_for(window_start)
+    marking.refuse_duplicate(start, unit_ids or [], _scope_of(unit_ids))
     inspection = InspectionRound(window_start=start, window_end=end, opened_by_id=actor.id)
     if unit_ids:
         inspection.units = list(db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids))))
@@ -140,7 +148,7 @@ def open_round(actor: User, window_start: date,
     return inspection
 
 
-def _require_open(inspection: InspectionRound) -> None:
+def require_open(inspection: InspectionRound) -> None:
     if inspection.state != RoundState.OPEN:
         raise InspectionError(_("This round is signed off and can no longer be changed; "
                                 "reopen it first (with a reason)."))
@@ -148,7 +156,9 @@ def _require_open(inspection: InspectionRound) -> None:
 
 def mark_item(actor: User, item: InspectionItem, result: ItemResult, note: str,
               photo: FileStorage | None = None) -> InspectionItem:
-    _require_open(item.round)
+    require_open(item.round)
+    if result == ItemResult.PASS and marking.not_yet_due(item):
+        raise InspectionError(_("This period is not yet due: it cannot be marked met."))
     if result == ItemResult.FAIL and not note.strip():
         raise InspectionError(_("Say what was found when an item fails."))
     before = snapshot(item, ["result", "note", "photo_name"])
@@ -191,7 +201,7 @@ def _follow_up_directive(actor: User, inspection: InspectionRound) -> Directive:
 def follow_up(actor: User, item: InspectionItem, owner: Unit, title: str,
               due_on: date) -> Task:
     """Turn a finding into a task with an owner and a deadline, tracked like any other."""
-    _require_open(item.round)
+    require_open(item.round)
     if item.follow_up_task_id is not None:
         raise InspectionError(_("This finding already has a follow-up task."))
     today = utcnow().astimezone(LOCAL_TZ).date()
@@ -231,7 +241,9 @@ def _office_inspection_occurrence(inspection: InspectionRound) -> Occurrence | N
 def complete(actor: User, inspection: InspectionRound, inspector: User, signed_on: date,
              conclusion: str, minutes_number: str = "") -> InspectionRound:
     """Sign the round off; it becomes read-only and the Office's inspection duty is done."""
-    _require_open(inspection)
+    require_open(inspection)
+    marking.settle_not_yet_due(inspection)
+    db.session.flush()
     pending = db.session.scalar(
         select(func.count(InspectionItem.id)).where(InspectionItem.round_id == inspection.id,
                                                     InspectionItem.result == ItemResult.PENDING))
@@ -303,6 +315,7 @@ class UnitSummary:
     failed: int = 0
     not_applicable: int = 0
     pending: int = 0
+    not_yet_due: int = 0
 
     @property
     def marked(self) -> int:
@@ -326,7 +339,8 @@ def summarise(inspection: InspectionRound) -> list[UnitSummary]:
     return [UnitSummary(unit, tallies[unit.id].get(ItemResult.PASS, 0),
                         tallies[unit.id].get(ItemResult.FAIL, 0),
                         tallies[unit.id].get(ItemResult.NOT_APPLICABLE, 0),
-                        tallies[unit.id].get(ItemResult.PENDING, 0)) for unit in units]
+                        tallies[unit.id].get(ItemResult.PENDING, 0),
+                        tallies[unit.id].get(ItemResult.NOT_YET_DUE, 0)) for unit in units]
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from tracker.indicators.queries import dashboard_tiles
 from tracker.inspections.services import inspection_warning
 from tracker.org.models import Role, Unit, User
 from tracker.org.policies import sees_everything
-from tracker.schedule.status import Category
+from tracker.schedule.models import OccurrenceState
+from tracker.schedule.status import NOT_DONE_STATES, Category
 
 bp = Blueprint("main", __name__)
 
@@ -83,10 +84,18 @@ def my_work(now: datetime):
     day_start = datetime.combine(today, time(), tzinfo=LOCAL_TZ)
     week_end = datetime.combine(today + timedelta(days=7 - today.weekday()), time(),
                                 tzinfo=LOCAL_TZ)
+    unit_work = []
+    unit_scope = queries.unit_scope(current_user)
+    if current_user.role == Role.STAFF and unit_scope is not None:
+        # An officer reads the rest of the unit's open work, below their own.
+        unit_work = queries.open_work(None, week_end, unit_scope, limit=20,
+                                      states=(*NOT_DONE_STATES, OccurrenceState.RETURNED))
     return render_template(
         "main/my_work.html",
         now=now,
+        returned=queries.returned(scope),
         overdue=queries.overdue(now, scope, limit=50),
-        today=queries.open_between(max(now, day_start), day_start + timedelta(days=1), scope),
-        this_week=queries.open_between(day_start + timedelta(days=1), week_end, scope),
+        today=queries.open_work(max(now, day_start), day_start + timedelta(days=1), scope, 50),
+        this_week=queries.open_work(day_start + timedelta(days=1), week_end, scope, 50),
+        unit_work=unit_work,
     )

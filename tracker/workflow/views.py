@@ -30,7 +30,7 @@ from tracker.extensions import db
 from tracker.forms import ConfirmForm
 from tracker.org.models import Role, Unit, User
 from tracker.schedule.models import Occurrence, OccurrenceState
-from tracker.workflow import policies, services
+from tracker.workflow import policies, queries, services
 from tracker.workflow.forms import (
     CAUSE_LABELS,
     DECISION_LABELS,
@@ -107,6 +107,8 @@ def render_occurrence(occurrence: Occurrence, report_form: ReportForm | None = N
         review_form=review_form, delegate_form=delegate_form, decision_form=decision_form,
         evidence=evidence, explanations=explanations, decisions=decisions, history=history,
         remove_form=ConfirmForm(), cause_labels=CAUSE_LABELS, decision_labels=DECISION_LABELS,
+        from_queue=(request.values.get("back") == "queue"),
+        queue_filters=queries.QueueFilter.from_args(request.values),
     ), status
 
 
@@ -177,8 +179,7 @@ def review(occurrence_id: int):
         db.session.refresh(occurrence)
         return render_occurrence(occurrence, review_form=form, status=409 if isinstance(
             problem, services.ConflictError) else 422)
-    return redirect((request.form.get("back") == "queue" and url_for("workflow.queue"))
-                    or url_for("workflow.occurrence", occurrence_id=occurrence.id))
+    return after_review(occurrence)
 
 
 @bp.route("/occurrences/<int:occurrence_id>/delegate", methods=["POST"])
@@ -272,20 +273,28 @@ def remove_evidence(evidence_id: int):
 
 @bp.route("/verification")
 def queue():
-    """The Office's queue: everything handed in, oldest first."""
+    """The Office's queue: everything handed in, oldest first, narrowed by unit, task, deadline."""
     if not policies.can_verify(current_user):
         abort(403)
-    query = (
-        select(Occurrence)
-        .where(Occurrence.state == OccurrenceState.SUBMITTED)
-        .options(joinedload(Occurrence.task).joinedload(Task.owner_unit),
-                 joinedload(Occurrence.task).joinedload(Task.assignee),
-                 joinedload(Occurrence.task).joinedload(Task.delegate),
-                 joinedload(Occurrence.assignee))
-        .order_by(Occurrence.submitted_at, Occurrence.id)
-    )
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    return render_template("workflow/queue.html", page=page, now=utcnow())
+    filters = queries.QueueFilter.from_args(request.args)
+    page = db.paginate(queries.queue_query(filters), per_page=current_app.config["PAGE_SIZE"],
+                       error_out=False)
+    units = db.session.scalars(select(Unit).where(Unit.is_active).order_by(Unit.name)).all()
+    return render_template("workflow/queue.html", page=page, now=utcnow(), filters=filters,
+                           units=units, total=queries.awaiting_count())
+
+
+def after_review(occurrence: Occurrence):
+    """From the queue the clerk lands on the next item waiting (same filters), else the queue."""
+    if request.form.get("back") != "queue":
+        return redirect(url_for("workflow.occurrence", occurrence_id=occurrence.id))
+    filters = queries.QueueFilter.from_args(request.form)
+    following = queries.next_in_queue(filters, after=occurrence)
+    if following is None:
+        flash(_("Nothing else is waiting."), "info")
+        return redirect(url_for("workflow.queue", **filters.as_args()))
+    return redirect(url_for("workflow.occurrence", occurrence_id=following.id, back="queue",
+                            **filters.as_args()))
 
 
 @bp.route("/accountability")
