@@ -5,12 +5,13 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app tracker
 TRANSLATIONS := tracker/translations
-# Browser tests, PDF fonts, PDF checks, and the PostgreSQL server for the second test pass.
-APT_PACKAGES := chromium fonts-liberation2 poppler-utils postgresql
+# Browser tests (and npm for their axe-core), PDF fonts, PDF checks, and the PostgreSQL server
+# for the second test pass.
+APT_PACKAGES := chromium fonts-liberation2 poppler-utils postgresql nodejs npm
 
 .PHONY: install system-packages run test lint security translations clean bench load
 
-install: system-packages $(VENV)/.installed
+install: system-packages $(VENV)/.installed tests/browser/node_modules/.installed
 	@if find $(TRANSLATIONS) -name '*.po' 2>/dev/null | grep -q .; then \
 		$(BIN)/pybabel compile -d $(TRANSLATIONS); \
 	fi
@@ -34,6 +35,11 @@ system-packages:
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -e '.[dev]'
+	touch $@
+
+# axe-core for the browser tests' accessibility checks: a test-only tool, never served by the app.
+tests/browser/node_modules/.installed: tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund
 	touch $@
 
 run: install
