@@ -98,6 +98,13 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
+    from tracker.form_messages import FormTranslations
+
+    @app.before_request
+    def translate_form_messages():
+        """WTForms' own messages from our catalog (it ships none in Vietnamese)."""
+        request.wtforms_translations = FormTranslations()
+
     @app.after_request
     def commit_or_roll_back(response):
         """One commit per request: keep what a successful request changed, drop the rest."""

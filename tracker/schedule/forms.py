@@ -3,7 +3,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
 from tracker.schedule.models import DayKind
 
@@ -26,6 +26,11 @@ class VietnameseDateField(StringField):
         except ValueError:
             raise ValidationError(_l("Write the date as dd/mm/yyyy, for example 30/04/2026.")) \
                 from None
+
+    def pre_validate(self, form):
+        """A date written wrongly says so, not also "this field is required"."""
+        if self.process_errors:
+            raise StopValidation
 
     def _value(self):
         if self.data:

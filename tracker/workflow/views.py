@@ -17,7 +17,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from tracker.audit.models import AuditEntry
@@ -30,7 +30,7 @@ from tracker.extensions import db
 from tracker.forms import ConfirmForm
 from tracker.org.models import Role, Unit, User
 from tracker.schedule.models import Occurrence, OccurrenceState
-from tracker.workflow import policies, queries, services
+from tracker.workflow import evidence_keeping, policies, queries, services
 from tracker.workflow.forms import (
     CAUSE_LABELS,
     DECISION_LABELS,
@@ -62,11 +62,15 @@ def get_occurrence_or_404(occurrence_id: int) -> Occurrence:
 
 
 def render_occurrence(occurrence: Occurrence, report_form: ReportForm | None = None,
-                      review_form: ReviewForm | None = None, status: int = 200):
+                      review_form: ReviewForm | None = None, status: int = 200,
+                      kept: list[evidence_keeping.KeptFile] | None = None):
     user = current_user
     if report_form is None and policies.can_report(user, occurrence):
+        written = services.explanation_of(occurrence)
         report_form = ReportForm(version=occurrence.version, report=occurrence.report,
-                                 reported_value=occurrence.reported_value)
+                                 reported_value=occurrence.reported_value,
+                                 cause=written.cause.value if written else "",
+                                 explanation=written.text if written else "")
     if review_form is None and policies.can_verify(user):
         review_form = ReviewForm(version=occurrence.version)
     delegate_form = None
@@ -108,6 +112,7 @@ def render_occurrence(occurrence: Occurrence, report_form: ReportForm | None = N
         evidence=evidence, explanations=explanations, decisions=decisions, history=history,
         remove_form=ConfirmForm(), cause_labels=CAUSE_LABELS, decision_labels=DECISION_LABELS,
         from_queue=(request.values.get("back") == "queue"),
+        kept=[(item.token, item.name) for item in kept or []],
         queue_filters=queries.QueueFilter.from_args(request.values),
     ), status
 
@@ -123,13 +128,18 @@ def report(occurrence_id: int):
     if not policies.can_report(current_user, occurrence):
         abort(403)
     form = ReportForm()
-    if not form.validate_on_submit():
-        return render_occurrence(occurrence, report_form=form, status=422)
-    stored: list[str] = []
+    # Files chosen on a try the form refused are kept, so nobody picks them again on a phone.
+    kept = evidence_keeping.read(request.form.getlist("kept_file"), occurrence)
     try:
-        for upload in form.files.data or []:
-            if upload and upload.filename:
-                stored.append(services.add_file(current_user, occurrence, upload).sha256)
+        kept += evidence_keeping.store_uploads(form.files.data, occurrence)
+    except storage.EvidenceRejectedError as problem:
+        flash(str(problem), "danger")
+        return render_occurrence(occurrence, report_form=form, kept=kept, status=422)
+    if not form.validate_on_submit():
+        return render_occurrence(occurrence, report_form=form, kept=kept, status=422)
+    try:
+        for item in kept:
+            services.attach_stored(current_user, occurrence, item.stored, item.name)
         if form.link.data:
             services.add_link(current_user, occurrence, form.link.data,
                               form.link_description.data or "")
@@ -139,12 +149,11 @@ def report(occurrence_id: int):
             cause=Cause(form.cause.data) if form.cause.data else None,
             explanation=form.explanation.data or "",
         )
-    except (services.WorkflowError, storage.EvidenceRejectedError) as problem:
+    except services.WorkflowError as problem:
         db.session.rollback()
-        storage.discard_unreferenced(stored)
         flash(str(problem), "danger")
         db.session.refresh(occurrence)
-        return render_occurrence(occurrence, report_form=form, status=409 if isinstance(
+        return render_occurrence(occurrence, report_form=form, kept=kept, status=409 if isinstance(
             problem, services.ConflictError) else 422)
     if form.submit.data:
         flash(_("Handed in. The Office will verify it."), "success")
@@ -305,8 +314,10 @@ def accountability():
     unit_code = request.args.get("unit", "")
     person_id = request.args.get("person", type=int)
     month = request.args.get("month", "")
+    latest = select(func.max(Explanation.id)).group_by(Explanation.occurrence_id)
     query = (
         select(Explanation)
+        .where(Explanation.id.in_(latest))
         .join(Explanation.occurrence)
         .join(Occurrence.task)
         .options(joinedload(Explanation.occurrence).joinedload(Occurrence.task)

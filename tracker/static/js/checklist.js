@@ -32,6 +32,8 @@
           badge.textContent = answer.data.label;
           badge.className = "badge item-result " + (CLASSES[answer.data.result] || "status-light");
         }
+        var followUp = form.closest(".list-group-item").querySelector("details.follow-up");
+        if (followUp) { followUp.hidden = answer.data.result !== "fail"; }
         var photo = form.querySelector("input[type=file]");
         if (photo) { photo.value = ""; }
       }
