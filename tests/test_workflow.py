@@ -170,7 +170,8 @@ def test_overdue_work_needs_an_explanation(client, app, loop):
         assert db.session.scalar(select(func.count(Evidence.id))) == 0
     # The chosen file is kept in the store and shown as attached for the next try (issue 18).
     assert len(uploads(app)) == 1
-    assert 'name="kept_file"' in html and "bc.pdf" in html
+    assert 'name="kept_file"' in html
+    assert "bc.pdf" in html
     response = report(client, loop["late"], {
         "report": "Nộp muộn", "cause": "objective", "explanation": "Mất điện cả ngày"},
         files=[(io.BytesIO(PDF), "bc.pdf")])

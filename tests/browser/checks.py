@@ -37,7 +37,9 @@ class Watcher:
         return self
 
     def _console(self, message: ConsoleMessage) -> None:
-        if message.type == "error":
+        # Chromium logs every 4xx answer as "Failed to load resource"; failed assets are caught
+        # by _response, and a refused form (422) is what the test asked for.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
             self.problems.append(f"console: {message.text} ({message.location.get('url')})")
 
     def _response(self, response: Response) -> None:
@@ -91,7 +93,8 @@ def check_page(page: Page, what: str = "") -> None:
 
 def visit(page: Page, url: str, what: str = "") -> None:
     response = page.goto(url)
-    assert response is not None and response.ok, f"{url} answered {response and response.status}"
+    assert response is not None, url
+    assert response.ok, f"{url} answered {response.status}"
     check_page(page, what or url)
 
 

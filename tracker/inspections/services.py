@@ -18,10 +18,10 @@ from werkzeug.datastructures import FileStorage
 
 from tracker.audit.services import record, snapshot
 from tracker.db import LOCAL_TZ, utcnow
-from tracker.directives.models import Directive, Frequency, Task
+from tracker.directives.models import Frequency, Task
 from tracker.evidence import storage
 from tracker.extensions import db
-from tracker.inspections import marking
+from tracker.inspections import follow_ups, marking
 from tracker.inspections.models import (
     ChecklistCriterion,
     InspectionItem,
@@ -176,28 +176,6 @@ def mark_item(actor: User, item: InspectionItem, result: ItemResult, note: str,
     return item
 
 
-def _follow_up_directive(actor: User, inspection: InspectionRound) -> Directive:
-    if inspection.follow_up_directive is not None:
-        return inspection.follow_up_directive
-    start, end = inspection.window_start, inspection.window_end
-    directive = Directive(
-        code=f"KT-{start:%Y%m%d}-{inspection.id}",
-        number="",
-        title=_("Follow-up of the inspection of %(start)s – %(end)s",
-                start=start.strftime("%d/%m/%Y"), end=end.strftime("%d/%m/%Y")),
-        issuer=current_app.config["AGENCY_NAME"].title(),
-        starts_on=start, ends_on=end + relativedelta(years=1),
-        place=current_app.config["AGENCY_PLACE"],
-        issued_on=utcnow().astimezone(LOCAL_TZ).date(),
-    )
-    db.session.add(directive)
-    db.session.flush()
-    inspection.follow_up_directive = directive
-    record(actor, "directive.create", directive, after=snapshot(directive),
-           summary=directive.title[:80])
-    return directive
-
-
 def follow_up(actor: User, item: InspectionItem, owner: Unit, title: str,
               due_on: date) -> Task:
     """Turn a finding into a task with an owner and a deadline, tracked like any other."""
@@ -209,10 +187,14 @@ def follow_up(actor: User, item: InspectionItem, owner: Unit, title: str,
         raise InspectionError(_("The deadline cannot be in the past."))
     if not title.strip():
         raise InspectionError(_("Write what must be done."))
-    directive = _follow_up_directive(actor, item.round)
+    directive = follow_ups.directive_for(actor, item.round)
     count = db.session.scalar(select(func.count(Task.id)).where(Task.directive_id == directive.id))
+    inspection = item.round
+    origin = _("From the inspection round of %(start)s – %(end)s, item: %(item)s. Finding: "
+               "%(note)s", start=inspection.window_start.strftime("%d/%m/%Y"),
+               end=inspection.window_end.strftime("%d/%m/%Y"), item=item.text, note=item.note)
     task = Task(directive_id=directive.id, code=f"KT{item.round_id}-{count + 1:02d}",
-                clause=_("Inspection"), title=title.strip(), description=item.note,
+                clause=_("Inspection"), title=title.strip(), description=origin,
                 owner_unit_id=owner.id, frequency=Frequency.ONCE,
                 due_rule={"date": due_on.isoformat(), "time": "17:00"},
                 starts_on=min(today, due_on), ends_on=due_on, outcome=item.text,
@@ -225,6 +207,7 @@ def follow_up(actor: User, item: InspectionItem, owner: Unit, title: str,
            after={"item": item.id, "task": task.code, "owner": owner.code,
                   "due_on": due_on.isoformat()}, summary=task.title[:80])
     sync_tasks([task])
+    follow_ups.tell_owner(task)
     return task
 
 

@@ -62,7 +62,8 @@ def queue_query(filters: QueueFilter) -> Select:
         .order_by(Occurrence.submitted_at, Occurrence.id)
     )
     if filters.unit:
-        query = query.where(Occurrence.unit_id.in_(select(Unit.id).where(Unit.code == filters.unit)))
+        unit_ids = select(Unit.id).where(Unit.code == filters.unit)
+        query = query.where(Occurrence.unit_id.in_(unit_ids))
     if filters.task:
         pattern = f"%{filters.task}%"
         query = query.where(or_(Task.code.ilike(pattern), Task.title.ilike(pattern)))

@@ -287,7 +287,7 @@ def delegate_task(actor: User, task: Task, person: User | None) -> Task:
            summary=task.code)
     if person is not None:
         notify(person, "delegation", _("Assigned to you: %(code)s – %(title)s",
-                                       code=task.code, title=task.title))
+                                       code=task.code, title=task.title), task=task)
     return task
 
 
