@@ -146,6 +146,18 @@ def open_between(start: datetime, end: datetime, scope=None, limit: int = 50) ->
     return open_work(start, end, scope, limit, states=(*NOT_DONE_STATES, OccurrenceState.RETURNED))
 
 
+def escalated_count(now: datetime) -> int:
+    """Overdue periods whose warnings have reached the supervising leader (the last level)."""
+    from tracker.notify.models import Escalation
+    from tracker.notify.services import SUPERVISOR_LEVEL
+
+    reached = select(Escalation.occurrence_id).where(Escalation.level == SUPERVISOR_LEVEL)
+    return db.session.scalar(
+        select(func.count(Occurrence.id)).where(Occurrence.id.in_(reached),
+                                                Occurrence.state.in_(NOT_DONE_STATES),
+                                                Occurrence.due_at < now)) or 0
+
+
 def returned(scope=None, limit: int = 50) -> list[Occurrence]:
     """Work the Office sent back, oldest deadline first, until it is handed in again."""
     return occurrence_list(

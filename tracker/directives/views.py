@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
@@ -112,7 +112,9 @@ def task_list():
     )
     if current_user.role == Role.STAFF:
         # An officer's own tasks first, then the rest of the unit's.
-        mine = or_(Task.delegate_id == current_user.id, Task.assignee_id == current_user.id)
+        mine = or_(Task.delegate_id == current_user.id, Task.assignee_id == current_user.id,
+                   exists(select(Occurrence.id).where(Occurrence.task_id == Task.id,
+                                                      Occurrence.assignee_id == current_user.id)))
         query = query.order_by(case((mine, 0), else_=1))
     query = query.order_by(Task.directive_id, Task.position)
     clause = policies.visible_tasks_clause(current_user)

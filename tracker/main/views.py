@@ -21,8 +21,8 @@ from tracker.schedule.status import NOT_DONE_STATES, Category
 
 bp = Blueprint("main", __name__)
 
-TABLE_CATEGORIES = [Category.OVERDUE, Category.DUE_SOON, Category.PENDING, Category.AWAITING,
-                    Category.RETURNED, Category.DONE_ON_TIME, Category.DONE_LATE]
+# The dashboard's unit table: what is going wrong first; the phone shows the first two.
+TABLE_CATEGORIES = [Category.OVERDUE, Category.RETURNED, Category.DUE_SOON, Category.AWAITING]
 
 
 @bp.route("/")
@@ -37,15 +37,16 @@ def home():
 
 def overview(now: datetime):
     rows = queries.unit_table(now)
-    # Many units: those furthest behind first, and only as many as a leader reads at a glance.
+    # Who is behind comes first: most overdue, then most returned, then the lowest on-time rate.
+    rows.sort(key=lambda row: (-row.counts.get(Category.OVERDUE, 0),
+                               -row.counts.get(Category.RETURNED, 0),
+                               row.on_time_rate if row.on_time_rate is not None else 101,
+                               row.unit.name))
     limit = current_app.config["DASHBOARD_UNIT_LIMIT"]
     hidden = 0
-    if len(rows) > limit:
-        rows.sort(key=lambda row: (row.on_time_rate is None, row.on_time_rate or 0,
-                                   row.unit.name))
-        if not request.args.get("all"):
-            hidden = len(rows) - limit
-            rows = rows[:limit]
+    if len(rows) > limit and not request.args.get("all"):
+        hidden = len(rows) - limit
+        rows = rows[:limit]
     directives = db.session.scalars(
         select(Directive).order_by(Directive.starts_on.desc()).limit(5)
     ).all()
@@ -56,10 +57,15 @@ def overview(now: datetime):
             "users": db.session.scalar(select(func.count(User.id)).where(User.is_active)),
         }
     table = [
-        (row.unit, [row.counts.get(category, 0) or "" for category in TABLE_CATEGORIES],
+        (row.unit, [row.counts.get(category, 0) for category in TABLE_CATEGORIES],
          "—" if row.on_time_rate is None else f"{row.on_time_rate:.0f}%")
         for row in rows
     ]
+    behind = {
+        "units": sum(1 for row in rows if row.counts.get(Category.OVERDUE)),
+        "overdue": sum(row.counts.get(Category.OVERDUE, 0) for row in rows),
+        "escalated": queries.escalated_count(now),
+    }
     chart = percent_bars(_("On-time rate this month, by unit"),
                          [(row.unit.name, row.on_time_rate) for row in rows])
     return render_template(
@@ -67,6 +73,7 @@ def overview(now: datetime):
         now=now,
         table=table,
         categories=TABLE_CATEGORIES,
+        behind=behind,
         overdue=queries.overdue(now),
         due_soon=queries.due_soon(now),
         chart=chart,
