@@ -95,7 +95,8 @@ def test_office_verifies_in_a_row_then_runs_a_round(live_server: LiveServer,
     expect(later.locator("option[value=pass]")).to_be_disabled()
 
     # One exception first, saved in the background, then the rest are met in one go.
-    first = page.locator(".list-group-item", has_text="Niêm yết công khai").locator("form.mark-form")
+    criterion = page.locator(".list-group-item", has_text="Niêm yết công khai")
+    first = criterion.locator("form.mark-form")
     first.locator("select[name=result]").select_option("fail")
     first.locator("input[name=note]").fill("Chưa cập nhật sổ theo dõi")
     first.get_by_role("button", name="Lưu").click()
