@@ -7,6 +7,7 @@ Baselines and milestones may also name a quarter (``2026-Q1``), a year (``2026``
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date, datetime
 
@@ -85,3 +86,9 @@ def last_month_of(spec: str | date | None) -> str | None:
 def label(period: str) -> str:
     """``2026-04`` as Vietnamese pages write months: ``04/2026``."""
     return f"{period[5:7]}/{period[:4]}"
+
+
+def days_in_month(period: str) -> int:
+    """How many days the month ``YYYY-MM`` has."""
+    year, month = int(period[:4]), int(period[5:7])
+    return calendar.monthrange(year, month)[1]
