@@ -50,14 +50,15 @@ run: install
 	$(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 --access-logfile - "tracker:create_app()"
 
 # The whole suite, browser tests included, on SQLite and then on a throwaway PostgreSQL.
-test: install
-	$(BIN)/ruff check .
+test: install lint
 	$(BIN)/bandit -c pyproject.toml -r tracker -q
 	$(BIN)/pytest
 	scripts/with-postgres.sh $(BIN)/pytest
 
+# ruff, then the layer order of the README's development section (imports point down, no circle).
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/python scripts/check_layers.py
 
 # Static security check of the application code (skips are justified in pyproject.toml).
 security: install

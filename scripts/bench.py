@@ -30,7 +30,7 @@ from tracker.db import LOCAL_TZ, utcnow
 from tracker.directives.models import Directive, Frequency, Task
 from tracker.extensions import db
 from tracker.org.models import Role, Unit, UnitKind, User
-from tracker.schedule.models import Occurrence, OccurrenceState
+from tracker.workflow.models import Occurrence, OccurrenceState
 
 BATCH = 20_000
 PASSWORD = "bench-password-2026"  # noqa: S105 (a throwaway benchmark database)
@@ -167,9 +167,10 @@ def bench_evaluation(runs: int) -> None:
     """The monthly ranking from SQL aggregates, against one plain GROUP BY over the same rows."""
     from tracker.evaluation import scoring, services
     from tracker.evaluation.documents import report_pdf
+    from tracker.months import Month
 
     month = utcnow().astimezone(LOCAL_TZ).date().replace(day=1) - relativedelta(months=1)
-    start, end = services.month_bounds(month)
+    start, end = Month.of(month).bounds()
     rules = services.rules()
     units = {unit.id: unit.name for unit in services.ranked_units()}
 

@@ -143,7 +143,7 @@ def open_occurrences(env: dict[str, str]) -> tuple[dict[str, list[int]], list[in
     from tracker.directives.models import Task
     from tracker.extensions import db
     from tracker.org.models import Role, User
-    from tracker.schedule.models import Occurrence
+    from tracker.workflow.models import Occurrence
     from tracker.workflow.policies import EDITABLE_STATES
 
     app = create_app()
@@ -171,7 +171,7 @@ def saved_reports(ids: set[int]) -> dict[int, str]:
 
     from tracker import create_app
     from tracker.extensions import db
-    from tracker.schedule.models import Occurrence
+    from tracker.workflow.models import Occurrence
 
     app = create_app()
     with app.app_context():

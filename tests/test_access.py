@@ -13,15 +13,15 @@ from sqlalchemy import select
 from tests import factories
 from tests.conftest import csrf_token, login
 from tracker.db import utcnow
-from tracker.directives.models import Comparator, Frequency, Indicator
+from tracker.directives.models import Frequency
 from tracker.evaluation import services as evaluations
 from tracker.evidence import storage
 from tracker.evidence.models import Evidence, EvidenceKind
 from tracker.extensions import db
-from tracker.indicators.models import IndicatorReading, ReadingSource
+from tracker.indicators.models import Comparator, Indicator, IndicatorReading, ReadingSource
 from tracker.inspections import services as inspections
 from tracker.inspections.models import InspectionItem
-from tracker.schedule.models import Occurrence, OccurrenceState
+from tracker.workflow.models import Occurrence, OccurrenceState
 
 ROLES = ["admin", "leader", "office", "unit_head", "staff"]
 

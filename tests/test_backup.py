@@ -26,8 +26,8 @@ from tracker.extensions import db
 from tracker.ops import backup
 from tracker.org import services as org
 from tracker.org.models import Role, Unit, UnitKind, User
-from tracker.schedule.models import Occurrence
 from tracker.workflow import services as workflow
+from tracker.workflow.models import Occurrence
 
 ROOT = Path(__file__).resolve().parent.parent
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"

@@ -17,7 +17,7 @@ from tracker.evaluation import documents, services
 from tracker.evaluation.models import Evaluation, EvaluationStatus
 from tracker.extensions import db
 from tracker.org.models import UnitKind, User
-from tracker.schedule.models import Occurrence, OccurrenceState
+from tracker.workflow.models import Occurrence, OccurrenceState
 
 OCTOBER = date(2026, 10, 1)
 NOW = datetime(2026, 11, 20, 9, tzinfo=LOCAL_TZ)
@@ -248,7 +248,7 @@ def test_demo_then_evaluate_october_writes_the_three_reports(app, runner, tmp_pa
 def test_indicators_count_where_the_rules_say_so(app, october, tmp_path):
     from pathlib import Path
 
-    from tracker.directives.models import Comparator, Indicator
+    from tracker.indicators.models import Comparator, Indicator
     from tracker.indicators.services import enter_reading
 
     rules = Path("tracker/evaluation/scoring.toml").read_text()

@@ -14,15 +14,16 @@ from tests.conftest import csrf_token, login, submit
 from tracker.audit.models import AuditEntry
 from tracker.db import utcnow
 from tracker.directives import seeding
-from tracker.directives.models import Indicator, Task
+from tracker.directives.models import Task
 from tracker.directives.services import load_directive
 from tracker.extensions import db
 from tracker.indicators import services
-from tracker.indicators.evaluate import Status
-from tracker.indicators.models import IndicatorReading, ReadingSource, ReadingState
+from tracker.indicators.models import Indicator, IndicatorReading, ReadingSource, ReadingState
 from tracker.indicators.queries import unit_indicator_results
+from tracker.indicators.targets import Status
+from tracker.months import Month
 from tracker.org.models import Unit, User
-from tracker.schedule.models import Occurrence, OccurrenceState
+from tracker.workflow.models import Occurrence, OccurrenceState
 
 SHIPPED = Path(__file__).resolve().parent.parent / "seeds" / "directive_tasks.yaml"
 SEEDED_CODES = [
@@ -361,7 +362,7 @@ def test_unit_indicator_results_for_the_monthly_evaluation(app, figures):
         services.enter_reading(user("truong"),
                                db.session.get(Indicator, figures["SO-HOA-HO-SO"]),
                                period="2026-05", value=100, note="Chưa xác nhận")
-        results = {r.code: r for r in unit_indicator_results(centre.id, "2026-05")}
+        results = {r.code: r for r in unit_indicator_results(centre.id, Month(2026, 5))}
         assert set(results) == {
             "HS-DUNG-HAN", "CANH-BAO-SOM", "HS-TRUC-TUYEN-TOAN-TRINH", "HS-KHONG-HEN",
             "SO-HOA-HO-SO", "THANH-TOAN-TRUC-TUYEN", "TRA-KET-QUA-DIEN-TU",
@@ -370,7 +371,7 @@ def test_unit_indicator_results_for_the_monthly_evaluation(app, figures):
         assert (online.value, online.status, online.achievement) == (72, Status.NOT_MET,
                                                                      pytest.approx(0.9))
         assert results["SO-HOA-HO-SO"].status == Status.NO_DATA  # not verified: not counted
-        april = {r.code: r for r in unit_indicator_results(centre.id, date(2026, 4, 30))}
+        april = {r.code: r for r in unit_indicator_results(centre.id, Month.of(date(2026, 4, 30)))}
         assert april["HS-KHONG-HEN"].month.measure == pytest.approx(18)
         assert april["HS-KHONG-HEN"].status == Status.NOT_MET
         assert april["HS-TRUC-TUYEN-TOAN-TRINH"].value == 70

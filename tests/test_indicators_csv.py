@@ -13,11 +13,16 @@ from tests import factories
 from tests.conftest import csrf_token, login
 from tracker.audit.models import AuditEntry
 from tracker.directives import seeding
-from tracker.directives.models import Comparator, Indicator
 from tracker.directives.services import load_directive
 from tracker.extensions import db
 from tracker.indicators.csv_import import ReadingsFileError, parse_readings
-from tracker.indicators.models import IndicatorReading, ReadingSource, ReadingState
+from tracker.indicators.models import (
+    Comparator,
+    Indicator,
+    IndicatorReading,
+    ReadingSource,
+    ReadingState,
+)
 
 SHIPPED = Path(__file__).resolve().parent.parent / "seeds" / "directive_tasks.yaml"
 GOOD = (

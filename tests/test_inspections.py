@@ -17,7 +17,7 @@ from tracker.extensions import db
 from tracker.inspections import documents, services
 from tracker.inspections.models import InspectionItem, InspectionRound, ItemResult, RoundState
 from tracker.org.models import UnitKind
-from tracker.schedule.models import Occurrence, OccurrenceState
+from tracker.workflow.models import Occurrence, OccurrenceState
 
 WINDOW = date(2026, 11, 1)
 

@@ -17,7 +17,7 @@ from tracker.extensions import db
 from tracker.notify.models import Escalation, Notification
 from tracker.notify.services import run_reminders
 from tracker.org.models import User
-from tracker.schedule.models import Occurrence
+from tracker.workflow.models import Occurrence
 
 NOW = datetime(2026, 5, 13, 9, 0, tzinfo=LOCAL_TZ)  # a Wednesday morning
 

@@ -12,7 +12,7 @@ from tracker.db import utcnow
 from tracker.directives.models import Frequency
 from tracker.extensions import db
 from tracker.notify.models import Notification
-from tracker.schedule.models import Occurrence, OccurrenceState
+from tracker.workflow.models import Occurrence, OccurrenceState
 
 PAGES = ["/", "/tasks", "/tasks?status=overdue", "/directives", "/directives/{directive}",
          "/tasks/{task}", "/inbox", "/admin/users", "/admin/units"]

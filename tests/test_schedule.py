@@ -11,9 +11,10 @@ from tracker.db import LOCAL_TZ, utcnow
 from tracker.directives.models import Frequency
 from tracker.extensions import db
 from tracker.schedule.calendar import WorkCalendar
-from tracker.schedule.models import CalendarDay, DayKind, Occurrence
+from tracker.schedule.models import CalendarDay, DayKind
 from tracker.schedule.planning import planned, sync_tasks
 from tracker.schedule.services import ScheduleError, open_event, set_calendar_day
+from tracker.workflow.models import Occurrence
 
 VN_HOLIDAYS_2026 = [date(2026, 4, 27), date(2026, 4, 30), date(2026, 5, 1), date(2026, 9, 1),
                     date(2026, 9, 2)]

@@ -31,8 +31,9 @@ from tracker.evidence import storage
 from tracker.evidence.models import Evidence, EvidenceKind
 from tracker.extensions import db
 from tracker.org import services as org
-from tracker.schedule.models import CalendarDay, DayKind, Occurrence, OccurrenceState
+from tracker.schedule.models import CalendarDay, DayKind
 from tracker.schedule.planning import sync_tasks
+from tracker.workflow.models import Occurrence, OccurrenceState
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"
        b"\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01"

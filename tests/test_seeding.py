@@ -11,14 +11,7 @@ from sqlalchemy import func, select
 from tests import factories
 from tracker.audit.models import AuditEntry
 from tracker.directives.applying import apply_directive
-from tracker.directives.models import (
-    Comparator,
-    Directive,
-    Frequency,
-    Indicator,
-    Task,
-    task_cooperating_units,
-)
+from tracker.directives.models import Directive, Frequency, Task, task_cooperating_units
 from tracker.directives.seeding import (
     DirectiveFileError,
     Problem,
@@ -27,6 +20,7 @@ from tracker.directives.seeding import (
     parse_directive_bytes,
 )
 from tracker.extensions import db
+from tracker.indicators.models import Comparator, Indicator
 from tracker.org.models import Role, Unit, UnitKind, User
 
 DATA = Path(__file__).parent / "data"

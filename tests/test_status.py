@@ -10,8 +10,8 @@ from sqlalchemy import select
 from tests import factories
 from tracker.db import LOCAL_TZ, utcnow
 from tracker.extensions import db
-from tracker.schedule.models import Occurrence, OccurrenceState
 from tracker.schedule.status import Category, category_condition, category_expression, category_of
+from tracker.workflow.models import Occurrence, OccurrenceState
 
 NOW = datetime(2026, 5, 5, 3, 0, tzinfo=LOCAL_TZ)  # 03:00 local
 

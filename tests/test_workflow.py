@@ -14,9 +14,8 @@ from tracker.db import utcnow
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
 from tracker.notify.models import Notification
-from tracker.schedule.models import Occurrence, OccurrenceState
 from tracker.schedule.status import Category, category_of
-from tracker.workflow.models import AccountabilityDecision, Explanation
+from tracker.workflow.models import AccountabilityDecision, Explanation, Occurrence, OccurrenceState
 
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]"
        b"/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")

@@ -257,8 +257,9 @@ def evaluate_command(month_text, issue_it, reason, pdf_path, xlsx_path, docx_pat
     Without --issue, an already issued month is not recomputed: its frozen reports are written.
     """
     try:
-        first = evaluation.parse_month(month_text)
-        current = evaluation.latest_issued(first.strftime("%Y-%m"))
+        month = evaluation.requested_month(month_text)
+        first = month.first_day
+        current = evaluation.latest_issued(month.stored)
         if issue_it or current is None or reason:
             current = evaluation.compute(None, first, reason)
             if issue_it:

@@ -1,9 +1,11 @@
-"""Declarative base, constraint naming and the one aware-UTC datetime column type."""
+"""Declarative base, constraint naming, the one aware-UTC datetime column type and the one enum
+column type."""
 
+import enum
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator
+from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, registry
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -45,6 +47,17 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def enum_column(enum_cls: type[enum.StrEnum]) -> Enum:
+    """Store an enum by its value as a short string, portable across SQLite and PostgreSQL."""
+    return Enum(
+        enum_cls,
+        native_enum=False,
+        length=20,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
 
 
 class Base(DeclarativeBase):

@@ -24,9 +24,16 @@ from tracker.extensions import db
 from tracker.indicators.services import reading_from_occurrence
 from tracker.inspections import services as inspections
 from tracker.inspections.models import InspectionItem, ItemResult
+from tracker.months import Month
 from tracker.org.models import Role, Unit, UnitKind, User
-from tracker.schedule.models import Occurrence, OccurrenceState
-from tracker.workflow.models import AccountabilityDecision, Cause, Decision, Explanation
+from tracker.workflow.models import (
+    AccountabilityDecision,
+    Cause,
+    Decision,
+    Explanation,
+    Occurrence,
+    OccurrenceState,
+)
 
 MARK = "[Dữ liệu mẫu]"
 REPORTS = ("Đã thực hiện theo kế hoạch, có báo cáo kèm theo.",
@@ -109,7 +116,7 @@ def simulate(now: datetime | None = None) -> DemoReport:
             occurrence_id=occurrence.id, person_id=author.id, decided_by_id=leader.id,
             decision=rng.choice((Decision.REMINDER, Decision.REVIEW)),
             outcome=f"{MARK} Nhắc nhở, yêu cầu rút kinh nghiệm.",
-            month=occurrence.due_at.astimezone(LOCAL_TZ).strftime("%Y-%m"))
+            month=Month.of(occurrence.due_at).stored)
         db.session.add(decision)
     db.session.flush()
     report.rounds = _inspections(now, office, rng)

@@ -1,10 +1,10 @@
 """Import every domain's models so metadata (and Alembic) sees all tables."""
 
 from tracker.audit.models import AuditEntry, AuditHead
-from tracker.directives.models import Directive, Indicator, Task, task_cooperating_units
+from tracker.directives.models import Directive, Task, task_cooperating_units
 from tracker.evaluation.models import Evaluation, EvaluationRow
 from tracker.evidence.models import Evidence
-from tracker.indicators.models import IndicatorReading
+from tracker.indicators.models import Indicator, IndicatorReading
 from tracker.inspections.models import (
     ChecklistCriterion,
     InspectionItem,
@@ -13,8 +13,8 @@ from tracker.inspections.models import (
 )
 from tracker.notify.models import DigestLog, Escalation, Notification
 from tracker.org.models import Unit, User
-from tracker.schedule.models import CalendarDay, Occurrence
-from tracker.workflow.models import AccountabilityDecision, Explanation
+from tracker.schedule.models import CalendarDay
+from tracker.workflow.models import AccountabilityDecision, Explanation, Occurrence
 
 __all__ = [
     "AccountabilityDecision",

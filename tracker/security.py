@@ -122,3 +122,11 @@ def init_app(app: Flask) -> None:
         if seconds and request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", f"max-age={int(seconds)}")
         return response
+
+
+def safe_referrer() -> str | None:
+    """Return the referring page if it belongs to this site."""
+    referrer = request.referrer
+    if referrer and referrer.startswith(request.host_url):
+        return referrer
+    return None

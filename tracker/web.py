@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 from flask import Flask, has_request_context, render_template, request, session
 from flask_babel import format_date, format_datetime
@@ -78,18 +79,18 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from tracker.auth.views import bp as auth_bp
+    from tracker.dashboard.views import bp as dashboard_bp
     from tracker.directives.views import bp as directives_bp
     from tracker.evaluation.views import bp as evaluation_bp
     from tracker.indicators.views import bp as indicators_bp
     from tracker.inspections.views import bp as inspections_bp
-    from tracker.main.views import bp as main_bp
     from tracker.notify.views import bp as notify_bp
     from tracker.org.views import bp as org_bp
     from tracker.public.views import bp as public_bp
     from tracker.schedule.views import bp as schedule_bp
     from tracker.workflow.views import bp as workflow_bp
 
-    for blueprint in (main_bp, auth_bp, org_bp, directives_bp, notify_bp, schedule_bp,
+    for blueprint in (dashboard_bp, auth_bp, org_bp, directives_bp, notify_bp, schedule_bp,
                       workflow_bp, inspections_bp, public_bp, indicators_bp, evaluation_bp):
         app.register_blueprint(blueprint)
     from tracker.ops.views import bp as ops_bp
@@ -155,16 +156,8 @@ def register_error_handlers(app: Flask) -> None:
             "go back, reload the page and send it again."
         )
         return render_template(
-            "errors/error.html", code=400, message=message, back_url=safe_referrer()
+            "errors/error.html", code=400, message=message, back_url=security.safe_referrer()
         ), 400
-
-
-def safe_referrer() -> str | None:
-    """Return the referring page if it belongs to this site."""
-    referrer = request.referrer
-    if referrer and referrer.startswith(request.host_url):
-        return referrer
-    return None
 
 
 def days_between(earlier: datetime, later: datetime) -> int:
@@ -173,8 +166,11 @@ def days_between(earlier: datetime, later: datetime) -> int:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from tracker import labels
+    from tracker.audit.labels import audit_label
     from tracker.directives.describe import describe_due, describe_issued_on
+    from tracker.directives.labels import FREQUENCY_LABELS
+    from tracker.indicators.labels import COMPARATOR_LABELS
+    from tracker.org.labels import ROLE_LABELS, UNIT_KIND_LABELS
     from tracker.schedule.status import CATEGORY_COLOURS, CATEGORY_LABELS, category_of
 
     app.jinja_env.globals.update(
@@ -184,8 +180,12 @@ def register_template_helpers(app: Flask) -> None:
         status_labels=CATEGORY_LABELS,
         status_colours=CATEGORY_COLOURS,
         days_between=days_between,
-        audit_label=labels.audit_label,
+        audit_label=audit_label,
     )
+
+    # Each domain owns its labels; templates reach the shared ones as labels.<NAME>.
+    labels = SimpleNamespace(ROLE_LABELS=ROLE_LABELS, UNIT_KIND_LABELS=UNIT_KIND_LABELS,
+                             FREQUENCY_LABELS=FREQUENCY_LABELS, COMPARATOR_LABELS=COMPARATOR_LABELS)
 
     @app.template_filter("vn_date")
     def vn_date(value: date | datetime | None) -> str:
@@ -208,7 +208,7 @@ def register_template_helpers(app: Flask) -> None:
     def inject_globals():
         from flask_login import current_user
 
-        from tracker.notify.views import unread_count
+        from tracker.notify.services import unread_count
         from tracker.workflow.policies import can_verify
         from tracker.workflow.queries import awaiting_count
 

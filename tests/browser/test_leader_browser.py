@@ -27,7 +27,7 @@ from tracker.db import LOCAL_TZ, utcnow
 from tracker.evaluation import services as evaluation
 from tracker.extensions import db
 from tracker.org.models import UnitKind
-from tracker.schedule.models import Occurrence, OccurrenceState
+from tracker.workflow.models import Occurrence, OccurrenceState
 
 pytestmark = pytest.mark.browser
 

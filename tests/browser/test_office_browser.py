@@ -15,7 +15,7 @@ from tests.browser.conftest import LiveServer
 from tracker.db import LOCAL_TZ, utcnow
 from tracker.extensions import db
 from tracker.inspections.services import window_for
-from tracker.schedule.models import Occurrence, OccurrenceState
+from tracker.workflow.models import Occurrence, OccurrenceState
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,7 @@ from tests.browser.checks import DESKTOP_VIEWPORT, Watcher, check_page, log_in, 
 from tests.browser.conftest import LiveServer
 from tracker.db import LOCAL_TZ, utcnow
 from tracker.extensions import db
-from tracker.schedule.models import Occurrence
+from tracker.workflow.models import Occurrence
 
 pytestmark = pytest.mark.browser
 

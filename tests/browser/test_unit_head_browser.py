@@ -22,7 +22,7 @@ from tests.browser.conftest import LiveServer
 from tracker.db import LOCAL_TZ, utcnow
 from tracker.extensions import db
 from tracker.notify.services import notify
-from tracker.schedule.models import Occurrence, OccurrenceState
+from tracker.workflow.models import Occurrence, OccurrenceState
 
 pytestmark = pytest.mark.browser
 

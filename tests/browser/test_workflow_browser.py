@@ -13,7 +13,7 @@ from tests import factories
 from tests.browser.conftest import LiveServer
 from tracker.db import utcnow
 from tracker.extensions import db
-from tracker.schedule.models import Occurrence
+from tracker.workflow.models import Occurrence
 
 pytestmark = pytest.mark.browser
 

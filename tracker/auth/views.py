@@ -16,8 +16,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from tracker.auth.forms import ChangePasswordForm, LoginForm
 from tracker.forms import ConfirmForm
 from tracker.org import services
-from tracker.security import limit_login_attempts
-from tracker.web import safe_referrer
+from tracker.security import limit_login_attempts, safe_referrer
 
 bp = Blueprint("auth", __name__)
 
@@ -31,14 +30,14 @@ def safe_next(target: str | None) -> str:
     if (target and target.startswith("/") and not target.startswith("//")
             and "\\" not in target and target.isprintable()):
         return target
-    return url_for("main.home")
+    return url_for("dashboard.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limit_login_attempts
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("main.home"))
+        return redirect(url_for("dashboard.home"))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         user = services.authenticate(form.username.data.strip(), form.password.data)
@@ -74,7 +73,7 @@ def change_password():
                 form.new_password.errors.append(str(problem))
             else:
                 flash(_("Your password has been changed."), "success")
-                return redirect(url_for("main.home"))
+                return redirect(url_for("dashboard.home"))
     return render_template("auth/password.html", form=form)
 
 
@@ -83,4 +82,4 @@ def set_language(code: str):
     form = ConfirmForm()
     if form.validate_on_submit() and code in current_app.config["LANGUAGES"]:
         session["lang"] = code
-    return redirect(safe_referrer() or url_for("main.home"))
+    return redirect(safe_referrer() or url_for("dashboard.home"))

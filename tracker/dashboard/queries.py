@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime
 
-from dateutil.relativedelta import relativedelta
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.elements import ColumnElement
 
-from tracker.db import LOCAL_TZ
 from tracker.directives.models import Task
 from tracker.extensions import db
-from tracker.org.models import Role, Unit, User
-from tracker.schedule.models import Occurrence, OccurrenceState
+from tracker.months import Month
+from tracker.org.models import Unit, User
 from tracker.schedule.status import NOT_DONE_STATES, Category, warning_window
+from tracker.workflow.models import Occurrence, OccurrenceState
 
 
 @dataclass
@@ -32,12 +31,6 @@ class UnitRow:
         return 100.0 * self.done_on_time_this_month / self.due_this_month
 
 
-def month_bounds(day: date) -> tuple[datetime, datetime]:
-    first = day.replace(day=1)
-    return (datetime.combine(first, time(), tzinfo=LOCAL_TZ),
-            datetime.combine(first + relativedelta(months=1), time(), tzinfo=LOCAL_TZ))
-
-
 def unit_table(now: datetime, units_scope: ColumnElement[bool] | None = None) -> list[UnitRow]:
     """Per unit: this month's occurrences per status category, and the on-time rate so far.
 
@@ -46,7 +39,7 @@ def unit_table(now: datetime, units_scope: ColumnElement[bool] | None = None) ->
     without sorting the month's rows; the categories are then told apart from four counts,
     by the same rules as :func:`tracker.schedule.status.category_of` (a test holds them equal).
     """
-    start, end = month_bounds(now.astimezone(LOCAL_TZ).date())
+    start, end = Month.of(now).bounds()
     soon = now + warning_window()
     unit_ids = select(Unit.id).where(Unit.is_active)
     if units_scope is not None:
@@ -168,16 +161,3 @@ def returned(scope=None, limit: int = 50) -> list[Occurrence]:
 def unit_scope(user: User) -> ColumnElement[bool] | None:
     """The work of the person's unit (what an officer may read), None without a unit."""
     return Occurrence.unit_id == user.unit_id if user.unit_id is not None else None
-
-
-def personal_scope(user: User) -> ColumnElement[bool]:
-    """The work a person answers for: delegated to them, named on the task, or their unit's."""
-    mine = or_(
-        Occurrence.assignee_id == user.id,
-        and_(Occurrence.assignee_id.is_(None), Task.delegate_id == user.id),
-        and_(Occurrence.assignee_id.is_(None), Task.delegate_id.is_(None),
-             Task.assignee_id == user.id),
-    )
-    if user.unit_id is not None and user.role == Role.UNIT_HEAD:
-        return or_(Occurrence.unit_id == user.unit_id, mine)
-    return mine

@@ -13,9 +13,10 @@ from typing import Any
 from sqlalchemy import select
 
 from tracker.audit.services import changed, record, snapshot
-from tracker.directives.models import Directive, Indicator, Task
+from tracker.directives.models import Directive, Task
 from tracker.directives.schema import DirectiveSpec
 from tracker.extensions import db
+from tracker.indicators.models import Indicator
 from tracker.org.models import Role, Unit, UnitKind, User
 
 KINDS = ("unit", "person", "directive", "indicator", "task")

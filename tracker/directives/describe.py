@@ -5,8 +5,8 @@ from datetime import date
 from flask_babel import format_date
 from flask_babel import gettext as _
 
+from tracker.directives.labels import WEEKDAY_LABELS
 from tracker.directives.models import Directive, Frequency, Task
-from tracker.labels import WEEKDAY_LABELS
 
 
 def _day_name(day: int | str) -> str:

@@ -4,7 +4,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Regexp
 
-from tracker.labels import FREQUENCY_LABELS
+from tracker.directives.labels import FREQUENCY_LABELS
 
 
 class TaskFilterForm(FlaskForm):
@@ -32,3 +32,8 @@ class DirectiveUploadForm(FlaskForm):
 class DirectiveConfirmForm(FlaskForm):
     digest = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{64}$")])
     submit = SubmitField(_l("Load this directive"))
+
+
+class TaskDelegateForm(FlaskForm):
+    person = SelectField(_l("Hand the whole task to"), choices=[])
+    submit = SubmitField(_l("Assign"))

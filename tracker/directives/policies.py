@@ -7,7 +7,7 @@ from tracker.directives.models import Task, task_cooperating_units
 from tracker.extensions import db
 from tracker.org.models import Role, User
 from tracker.org.policies import sees_everything
-from tracker.schedule.models import Occurrence
+from tracker.workflow.models import Occurrence
 
 # Officers read their unit's work (they change only what is handed to them).
 UNIT_MEMBERS = frozenset({Role.UNIT_HEAD, Role.STAFF})
@@ -51,6 +51,11 @@ def can_view_task(user: User, task: Task) -> bool:
     return db.session.scalar(
         select(exists().where(Occurrence.task_id == task.id, Occurrence.assignee_id == user.id))
     )
+
+
+def can_delegate_task(user: User, task: Task) -> bool:
+    """Only the head of the unit that owns a task hands it to one of the unit's officers."""
+    return user.role == Role.UNIT_HEAD and user.unit_id == task.owner_unit_id
 
 
 def can_import_directives(user: User) -> bool:

@@ -20,7 +20,8 @@ from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-from tracker.directives.models import Comparator, Frequency
+from tracker.directives.models import Frequency
+from tracker.indicators.models import Comparator
 from tracker.org.models import Role, UnitKind
 
 DEFAULT_TIME = "17:00"

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ValidationError
 
-from tracker.directives.models import Comparator, Frequency
+from tracker.directives.models import Frequency
 from tracker.directives.problems import (
     Checker,
     DirectiveFileError,
@@ -39,6 +39,7 @@ from tracker.directives.schema import (
     message_for,
     parse_date,
 )
+from tracker.indicators.models import Comparator
 
 __all__ = [
     "DirectiveFileError",

@@ -14,15 +14,21 @@ from tracker.audit.models import AuditEntry
 from tracker.db import utcnow
 from tracker.directives import policies, seeding
 from tracker.directives import services as directive_services
-from tracker.directives.forms import DirectiveConfirmForm, DirectiveUploadForm, TaskFilterForm
-from tracker.directives.models import Directive, Frequency, Indicator, Task
+from tracker.directives.forms import (
+    DirectiveConfirmForm,
+    DirectiveUploadForm,
+    TaskDelegateForm,
+    TaskFilterForm,
+)
+from tracker.directives.models import Directive, Frequency, Task
 from tracker.extensions import db
+from tracker.indicators.models import Indicator
+from tracker.org.forms import people_choices
 from tracker.org.models import Role, Unit
 from tracker.schedule.forms import EventForm
-from tracker.schedule.models import Occurrence
 from tracker.schedule.policies import can_record_event
 from tracker.schedule.status import CATEGORY_LABELS, UNFINISHED_STATES, Category, category_condition
-from tracker.workflow.forms import TaskDelegateForm, people_choices
+from tracker.workflow.models import Occurrence
 
 bp = Blueprint("directives", __name__)
 
@@ -170,7 +176,7 @@ def task_detail(task_id: int):
     if task.frequency == Frequency.ON_EVENT and can_record_event(current_user, task):
         event_form = EventForm()
     delegate_form = None
-    if current_user.role == Role.UNIT_HEAD and current_user.unit_id == task.owner_unit_id:
+    if policies.can_delegate_task(current_user, task):
         delegate_form = TaskDelegateForm(person=str(task.delegate_id or ""))
         delegate_form.person.choices = people_choices(task.owner_unit_id, _("Head of unit"))
     history = db.session.scalars(

@@ -19,6 +19,7 @@ from tracker.charts import percent_bars
 from tracker.db import LOCAL_TZ, utcnow
 from tracker.evaluation.models import Evaluation, EvaluationRow
 from tracker.extensions import db
+from tracker.months import Month
 from tracker.org.models import User
 from tracker.reports.pdf import render_report
 
@@ -68,8 +69,7 @@ def by_person(details: list[dict]) -> list[tuple[str, list[dict]]]:
 
 
 def month_text(evaluation: Evaluation) -> str:
-    year, month = evaluation.month.split("-")
-    return f"{month}/{year}"
+    return Month.parse(evaluation.month).label
 
 
 def signer() -> tuple[str, str]:

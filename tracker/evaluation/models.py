@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import JSON, Float, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from tracker.db import utcnow
+from tracker.db import enum_column, utcnow
 from tracker.extensions import db
-from tracker.org.models import Unit, User, enum_column
+from tracker.org.models import Unit, User
 
 
 class EvaluationStatus(enum.StrEnum):

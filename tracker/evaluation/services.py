@@ -10,46 +10,39 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import asdict
-from datetime import date, datetime, time
+from datetime import date, datetime
 
-from dateutil.relativedelta import relativedelta
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import aliased
 
 from tracker.audit.services import record
-from tracker.db import LOCAL_TZ, utcnow
+from tracker.db import utcnow
 from tracker.directives.models import Task
 from tracker.evaluation import scoring
 from tracker.evaluation.documents import report_pdf
 from tracker.evaluation.models import Evaluation, EvaluationRow, EvaluationStatus
 from tracker.extensions import db
-from tracker.indicators.evaluate import Status as IndicatorStatus
 from tracker.indicators.queries import unit_indicator_results
+from tracker.indicators.targets import Status as IndicatorStatus
 from tracker.inspections.models import InspectionItem, InspectionRound, ItemResult, RoundState
+from tracker.months import Month
 from tracker.org.models import Role, Unit, User
-from tracker.schedule.models import Occurrence, OccurrenceState
 from tracker.schedule.status import UNFINISHED_STATES
-from tracker.workflow.models import AccountabilityDecision
+from tracker.workflow.models import AccountabilityDecision, Occurrence, OccurrenceState
 
 
 class EvaluationError(ValueError):
     """The request does not fit the evaluation's workflow; the message says why."""
 
 
-def parse_month(text: str) -> date:
-    """"2026-10" -> 1 October 2026; anything else is refused."""
+def requested_month(text: str) -> Month:
+    """The month asked for, or the evaluation's own message saying how to write one."""
     try:
-        year, month = (int(part) for part in text.split("-"))
-        return date(year, month, 1)
-    except (ValueError, TypeError):
+        return Month.parse(text)
+    except ValueError:
         raise EvaluationError(_("Write the month as YYYY-MM, for example 2026-10.")) from None
-
-
-def month_bounds(first: date) -> tuple[datetime, datetime]:
-    return (datetime.combine(first, time(), tzinfo=LOCAL_TZ),
-            datetime.combine(first + relativedelta(months=1), time(), tzinfo=LOCAL_TZ))
 
 
 def rules() -> dict:
@@ -64,7 +57,7 @@ def ranked_units() -> list[Unit]:
 def gather(first: date, now: datetime | None = None) -> dict[int, scoring.UnitMonth]:
     """Count every ranked unit's month with three aggregate queries."""
     now = now or utcnow()
-    start, end = month_bounds(first)
+    start, end = Month.of(first).bounds()
     cutoff = min(now, end)
     unit_ids = select(Unit.id).where(Unit.is_active, Unit.is_ranked)
     verified = Occurrence.state == OccurrenceState.VERIFIED
@@ -86,7 +79,7 @@ def gather(first: date, now: datetime | None = None) -> dict[int, scoring.UnitMo
     for unit_id, due, on_time, late, overdue, returned in work:
         counts[unit_id].update(due=due, on_time=on_time, late=late, overdue_open=overdue,
                                returned=returned)
-    last = first + relativedelta(day=31)
+    last = Month.of(first).last_day
     inspection = db.session.execute(
         select(InspectionItem.unit_id, InspectionItem.result, func.count())
         .join(InspectionRound, InspectionRound.id == InspectionItem.round_id)
@@ -100,14 +93,14 @@ def gather(first: date, now: datetime | None = None) -> dict[int, scoring.UnitMo
     decisions = db.session.execute(
         select(Occurrence.unit_id, AccountabilityDecision.decision, func.count())
         .join(Occurrence, Occurrence.id == AccountabilityDecision.occurrence_id)
-        .where(AccountabilityDecision.month == first.strftime("%Y-%m"))
+        .where(AccountabilityDecision.month == Month.of(first).stored)
         .group_by(Occurrence.unit_id, AccountabilityDecision.decision))
     for unit_id, decision, count in decisions:
         counts[unit_id].setdefault("decisions", {})[decision.value] = count
     if rules()["general"].get("indicators", 0):
         # Only when the rules give indicators a weight: two queries per ranked unit.
         for unit_id in db.session.scalars(unit_ids):
-            results = unit_indicator_results(unit_id, first)
+            results = unit_indicator_results(unit_id, Month.of(first))
             counts[unit_id]["indicators_total"] = len(results)
             counts[unit_id]["indicators_met"] = sum(
                 1 for result in results if result.status == IndicatorStatus.MET)
@@ -117,7 +110,7 @@ def gather(first: date, now: datetime | None = None) -> dict[int, scoring.UnitMo
 def details(first: date, now: datetime | None = None) -> dict[int, list[dict]]:
     """Every period of the month that cost its unit points, and why (one query, plain rows)."""
     now = now or utcnow()
-    start, end = month_bounds(first)
+    start, end = Month.of(first).bounds()
     cutoff = min(now, end)
     late = and_(Occurrence.state == OccurrenceState.VERIFIED,
                 Occurrence.submitted_at > Occurrence.due_at)
@@ -171,7 +164,7 @@ def details(first: date, now: datetime | None = None) -> dict[int, list[dict]]:
 def compute(actor: User | None, first: date, reason: str = "",
             now: datetime | None = None) -> Evaluation:
     """Compute (or recompute) the month's draft. Correcting an issued month needs a reason."""
-    month = first.strftime("%Y-%m")
+    month = Month.of(first).stored
     current_rules = rules()
     versions = db.session.scalars(
         select(Evaluation).where(Evaluation.month == month).order_by(Evaluation.version)).all()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from tracker.charts import percent_bars
-from tracker.db import LOCAL_TZ, utcnow
+from tracker.db import utcnow
 from tracker.evaluation import documents, services
 from tracker.evaluation.forms import (
     LEVEL_LABELS,
@@ -26,6 +24,7 @@ from tracker.evaluation.models import Evaluation, EvaluationRow, EvaluationStatu
 from tracker.evaluation.scoring import Level
 from tracker.extensions import db
 from tracker.forms import flash_errors
+from tracker.months import Month
 from tracker.org.models import Role
 from tracker.reports import download
 
@@ -54,8 +53,7 @@ def index():
     ).all()
     form = None
     if current_user.role in (Role.OFFICE, Role.ADMIN):
-        last_month = utcnow().astimezone(LOCAL_TZ).date().replace(day=1) - timedelta(days=1)
-        form = ComputeForm(month=last_month.strftime("%Y-%m"))
+        form = ComputeForm(month=Month.of(utcnow()).shift(-1).stored)
     return render_template("evaluation/index.html", versions=versions, form=form,
                            status_names=STATUS_LABELS)
 
@@ -69,7 +67,7 @@ def compute():
         flash_errors(form)
         return redirect(url_for("evaluation.index"))
     try:
-        draft = services.compute(current_user, services.parse_month(form.month.data),
+        draft = services.compute(current_user, services.requested_month(form.month.data).first_day,
                                  form.reason.data or "")
     except services.EvaluationError as problem:
         db.session.rollback()

@@ -8,10 +8,10 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.db import utcnow
+from tracker.db import enum_column, utcnow
 from tracker.extensions import db
-from tracker.org.models import User, enum_column
-from tracker.schedule.models import Occurrence
+from tracker.org.models import User
+from tracker.workflow.models import Occurrence
 
 
 class EvidenceKind(enum.StrEnum):

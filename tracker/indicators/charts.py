@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tracker.charts import EMPTY, GOOD, POOR
-from tracker.indicators import periods
-from tracker.indicators.evaluate import Status, Target, check, measure_of
+from tracker.indicators.targets import Status, Target, check, measure_of
+from tracker.months import Month
 
 TARGET_COLOUR = "#0d6efd"
 LINE_COLOUR = "#495057"
@@ -98,7 +98,7 @@ def line_chart(title: str, months: Sequence[str], values: Sequence[float | None]
     if run:
         paths.append(" ".join(run))
     step = max(1, math.ceil(count / 6))
-    x_labels = [] if small else [(x_of(i), periods.label(months[i]))
+    x_labels = [] if small else [(x_of(i), Month.parse(months[i]).label)
                                  for i in range(0, count, step)]
     y_labels = [] if small or not scale else [(y_of(v), v) for v in sorted({min(scale),
                                                                             max(scale)})]

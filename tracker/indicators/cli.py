@@ -13,8 +13,9 @@ from sqlalchemy import select
 
 from tracker.db import utcnow
 from tracker.extensions import db
-from tracker.indicators import periods, policies, services
+from tracker.indicators import policies, services
 from tracker.indicators.csv_import import ReadingsFileError, RowProblem, parse_readings
+from tracker.months import Month
 from tracker.org.models import User
 
 indicators_cli = AppGroup("indicators", help="Indicator readings.")
@@ -48,7 +49,7 @@ def import_command(path: Path, username: str | None) -> None:
         _refuse([RowProblem(1, "", _("The file cannot be read (%(detail)s).",
                                      detail=error.strerror or str(error)))])
     try:
-        rows = parse_readings(data, as_of=periods.month_of(utcnow()))
+        rows = parse_readings(data, as_of=Month.of(utcnow()).stored)
     except ReadingsFileError as error:
         _refuse(error.problems)
     services.import_readings(actor, rows, file_name=path.name,

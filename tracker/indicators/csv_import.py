@@ -20,10 +20,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from tracker.directives.models import Directive, Indicator
+from tracker.directives.models import Directive
 from tracker.extensions import db
-from tracker.indicators import periods
-from tracker.indicators.evaluate import Target, value_problem
+from tracker.indicators.models import Indicator
+from tracker.indicators.targets import Target, value_problem
+from tracker.months import Month
 
 REQUIRED_COLUMNS = ("indicator", "period", "value")
 COLUMNS = (*REQUIRED_COLUMNS, "note")
@@ -219,14 +220,14 @@ def _parse_row(number: int, cells: list[str], positions: dict[str, int], width: 
             problems.append(RowProblem(number, "indicator", why))
     period = None
     try:
-        period = periods.parse_month(cell("period"))
+        period = Month.parse(cell("period")).stored
     except ValueError:
         problems.append(RowProblem(number, "period", _(
             "Write the month as YYYY-MM, for example 2026-04.")))
     else:
         if period > as_of:
             problems.append(RowProblem(number, "period", _(
-                "The month %(month)s has not begun yet.", month=periods.label(period))))
+                "The month %(month)s has not begun yet.", month=Month.parse(period).label)))
     value = None
     raw_value = cell("value")
     if not raw_value:

@@ -4,8 +4,9 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional, Regexp
 
+from tracker.forms import NumberField
 from tracker.indicators import periods
-from tracker.workflow.forms import NumberField
+from tracker.months import Month
 
 
 class ReadingForm(FlaskForm):
@@ -25,7 +26,7 @@ class ReadingForm(FlaskForm):
 
     def set_months(self, first: str, last: str) -> None:
         """Offer the months from ``first`` to ``last``, newest first."""
-        self.period.choices = [SelectChoice(month, periods.label(month))
+        self.period.choices = [SelectChoice(month, Month.parse(month).label)
                                for month in reversed(periods.months_between(first, last))]
 
 

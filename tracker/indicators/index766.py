@@ -16,8 +16,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from tracker.indicators.evaluate import Status
 from tracker.indicators.queries import Summary
+from tracker.indicators.targets import Status
 
 
 @dataclass(frozen=True)

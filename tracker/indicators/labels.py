@@ -1,10 +1,18 @@
-"""Translatable labels and colours for indicator statuses, shown the same on every page."""
+"""Translatable labels and colours for comparators and indicator statuses, shown the same on every
+page."""
 
 from flask_babel import lazy_gettext as _l
 
-from tracker.indicators.evaluate import Status, Trend
-from tracker.indicators.models import ReadingSource, ReadingState
-from tracker.labels import COMPARATOR_LABELS
+from tracker.indicators.models import Comparator, ReadingSource, ReadingState
+from tracker.indicators.targets import Status, Trend
+
+COMPARATOR_LABELS = {
+    Comparator.AT_LEAST: _l("at least"),
+    Comparator.AT_MOST: _l("at most"),
+    Comparator.EQUAL: _l("equal to"),
+    Comparator.INCREASE_AT_LEAST: _l("increase of at least"),
+    Comparator.RANK_AT_MOST: _l("rank no lower than"),
+}
 
 STATUS_LABELS = {
     Status.MET: _l("Target met"),

@@ -1,4 +1,5 @@
-"""Indicator readings (số liệu): one figure for one indicator and one month.
+"""Indicators (chỉ tiêu) of a directive, and their readings (số liệu): one figure for one
+indicator and one month.
 
 A correction is a new reading, never an edit: the month's figure is the latest *verified*
 reading of that month, so what was reported before stays on record.
@@ -7,16 +8,52 @@ reading of that month, so what was reported before stays on record.
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.db import utcnow
-from tracker.directives.models import Indicator
+from tracker.db import enum_column, utcnow
+from tracker.directives.models import Directive
 from tracker.extensions import db
-from tracker.org.models import User, enum_column
-from tracker.schedule.models import Occurrence
+from tracker.org.models import Unit, User
+from tracker.workflow.models import Occurrence
+
+
+class Comparator(enum.StrEnum):
+    AT_LEAST = ">="
+    AT_MOST = "<="
+    EQUAL = "="
+    # "Increase by at least N % over a baseline period" (the "không hẹn" +20 % target).
+    INCREASE_AT_LEAST = "increase_at_least"
+    # "Rank N or better out of M" (Bộ chỉ số 766: top 30 of 114).
+    RANK_AT_MOST = "rank_at_most"
+
+
+class Indicator(db.Model):
+    __tablename__ = "indicators"
+    __table_args__ = (UniqueConstraint("directive_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    directive_id: Mapped[int] = mapped_column(ForeignKey("directives.id"), index=True)
+    code: Mapped[str] = mapped_column(String(60))
+    name: Mapped[str] = mapped_column(Text)
+    comparator: Mapped[Comparator] = mapped_column(enum_column(Comparator))
+    target: Mapped[float] = mapped_column(Float)
+    unit_of_measure: Mapped[str] = mapped_column(String(40), default="")
+    owner_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    due_on: Mapped[date | None]
+    # Comparator details: {"of": 114} for a rank, {"baseline": "2026-Q1"} for an increase,
+    # {"milestone": "2026-06-30"} where the target must be reached early and then kept.
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    position: Mapped[int] = mapped_column(default=0)
+
+    directive: Mapped[Directive] = relationship(back_populates="indicators")
+    owner_unit: Mapped[Unit] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Indicator {self.code}>"
 
 
 class ReadingSource(enum.StrEnum):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tracker.directives.models import Indicator
+from tracker.indicators.models import Indicator
 from tracker.org.models import Role, User
 from tracker.org.policies import sees_everything
 

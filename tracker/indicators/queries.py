@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
-from tracker.directives.models import Directive, Indicator
+from tracker.directives.models import Directive
 from tracker.extensions import db
-from tracker.indicators import periods
 from tracker.indicators.charts import LineChart, line_chart
-from tracker.indicators.evaluate import Check, Evaluation, Status, Target, check, evaluate
-from tracker.indicators.models import IndicatorReading, ReadingState
+from tracker.indicators.models import Indicator, IndicatorReading, ReadingState
+from tracker.indicators.targets import Check, Evaluation, Status, Target, check, evaluate
+from tracker.months import Month
 
 Figures = dict[str, float]  # month -> counted figure
 
@@ -56,7 +56,7 @@ def partial_months(indicator_id: int) -> dict[str, tuple]:
     """Month -> (first day, last day) covered, for months whose counted figure was reported on
     a period shorter than the month (a day's or a week's figure standing for the month)."""
     from tracker.indicators import periods
-    from tracker.schedule.models import Occurrence
+    from tracker.workflow.models import Occurrence
 
     rows = db.session.execute(
         select(IndicatorReading.period, Occurrence.period_start, Occurrence.period_end)
@@ -157,14 +157,13 @@ class IndicatorResult:
         return self.month.achievement
 
 
-def unit_indicator_results(unit_id: int, month: str | date) -> list[IndicatorResult]:
-    """The indicators a unit owns, each against its target for ``month`` ("YYYY-MM").
+def unit_indicator_results(unit_id: int, of: Month) -> list[IndicatorResult]:
+    """The indicators a unit owns, each against its target for the month ``of``.
 
     For the monthly evaluation: only verified figures count; two queries however many
-    indicators and readings there are. A date stands for its month.
+    indicators and readings there are.
     """
-    if isinstance(month, date):
-        month = periods.month_of(month)
+    month = of.stored
     indicators = list(db.session.scalars(
         select(Indicator).where(Indicator.owner_unit_id == unit_id)
         .order_by(Indicator.directive_id, Indicator.position, Indicator.id)
@@ -188,4 +187,4 @@ DASHBOARD_TILES = 24
 
 def dashboard_tiles(now: datetime) -> list[Summary]:
     """The leaders' tiles: the newest directives' indicators first, two queries."""
-    return all_summaries(periods.month_of(now), limit=DASHBOARD_TILES)
+    return all_summaries(Month.of(now).stored, limit=DASHBOARD_TILES)

@@ -15,13 +15,13 @@ from sqlalchemy import select
 
 from tracker.audit.services import record, snapshot
 from tracker.db import utcnow
-from tracker.directives.models import Indicator
 from tracker.extensions import db
-from tracker.indicators import periods, policies
-from tracker.indicators.evaluate import Target, value_problem
-from tracker.indicators.models import IndicatorReading, ReadingSource, ReadingState
+from tracker.indicators import policies
+from tracker.indicators.models import Indicator, IndicatorReading, ReadingSource, ReadingState
+from tracker.indicators.targets import Target, value_problem
+from tracker.months import Month
 from tracker.org.models import User
-from tracker.schedule.models import Occurrence, OccurrenceState
+from tracker.workflow.models import Occurrence, OccurrenceState
 
 if TYPE_CHECKING:
     from tracker.indicators.csv_import import ParsedRow
@@ -39,7 +39,7 @@ class NotAllowedError(PermissionError):
 
 
 def _summary(reading: IndicatorReading) -> str:
-    return f"{reading.indicator.code} {periods.label(reading.period)}"
+    return f"{reading.indicator.code} {Month.parse(reading.period).label}"
 
 
 def _mark_verified(reading: IndicatorReading, actor: User | None) -> None:
@@ -51,12 +51,12 @@ def _mark_verified(reading: IndicatorReading, actor: User | None) -> None:
 def checked_period(text: str) -> str:
     """The month as stored, refusing a malformed month and one that has not begun."""
     try:
-        period = periods.parse_month(text)
+        period = Month.parse(text).stored
     except ValueError:
         raise ReadingError(_("Write the month as YYYY-MM, for example 2026-04.")) from None
-    if period > periods.month_of(utcnow()):
+    if period > Month.of(utcnow()).stored:
         raise ReadingError(_("The month %(month)s has not begun yet.",
-                             month=periods.label(period)))
+                             month=Month.parse(period).label))
     return period
 
 
@@ -144,7 +144,7 @@ def reading_from_occurrence(occurrence: Occurrence, actor: User | None) -> Indic
     if already is not None:
         return None
     reading = IndicatorReading(
-        indicator=indicator, period=periods.month_of(occurrence.period_end), value=value,
+        indicator=indicator, period=Month.of(occurrence.period_end).stored, value=value,
         note=occurrence.report[:2000], source=ReadingSource.OCCURRENCE,
         occurrence_id=occurrence.id,
     )

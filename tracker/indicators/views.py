@@ -13,12 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from tracker.db import utcnow
-from tracker.directives.models import Indicator
 from tracker.extensions import db
 from tracker.indicators import index766, periods, policies, queries, services
 from tracker.indicators.charts import line_chart
 from tracker.indicators.csv_import import IndicatorCodes, ReadingsFileError, parse_readings
-from tracker.indicators.evaluate import Target, evaluate, month_by_month
 from tracker.indicators.forms import (
     ReadingForm,
     ReadingReviewForm,
@@ -26,7 +24,9 @@ from tracker.indicators.forms import (
     ReadingsUploadForm,
 )
 from tracker.indicators.labels import ALL as INDICATOR_LABELS
-from tracker.indicators.models import IndicatorReading, ReadingState
+from tracker.indicators.models import Indicator, IndicatorReading, ReadingState
+from tracker.indicators.targets import Target, evaluate, month_by_month
+from tracker.months import Month
 
 bp = Blueprint("indicators", __name__)
 
@@ -51,7 +51,7 @@ def figure(value: float | None) -> str:
 
 @bp.app_template_filter("period_label")
 def period_label(period: str | None) -> str:
-    return periods.label(period) if period else "—"
+    return Month.parse(period).label if period else "—"
 
 
 @bp.app_template_filter("period_spec")
@@ -67,7 +67,7 @@ def period_spec(spec: str | None) -> str:
         months = periods.months_of(spec)
     except ValueError:
         return spec
-    return periods.label(months[0]) if len(months) == 1 else spec
+    return Month.parse(months[0]).label if len(months) == 1 else spec
 
 
 def get_indicator_or_404(indicator_id: int) -> Indicator:
@@ -89,7 +89,7 @@ def get_reading_or_404(reading_id: int) -> IndicatorReading:
 
 
 def current_month() -> str:
-    return periods.month_of(utcnow())
+    return Month.of(utcnow()).stored
 
 
 @bp.route("/indicators")
@@ -104,7 +104,7 @@ def indicator_list():
 
 def entry_months(indicator: Indicator, target: Target, as_of: str) -> tuple[str, str]:
     """Months a figure may be entered for: from the directive's start (or the baseline)."""
-    first = periods.month_of(indicator.directive.starts_on)
+    first = Month.of(indicator.directive.starts_on).stored
     if target.baseline_months:
         first = min(first, target.baseline_months[0])
     return first, as_of
@@ -118,7 +118,7 @@ def indicator_detail(indicator_id: int):
     figures = queries.counted_figures([indicator.id]).get(indicator.id, {})
     evaluation = evaluate(target, figures, as_of)
     first, _last = entry_months(indicator, target, as_of)
-    last = max(min(as_of, periods.month_of(indicator.directive.ends_on)), first)
+    last = max(min(as_of, Month.of(indicator.directive.ends_on).stored), first)
     if figures:
         first, last = min(first, min(figures)), max(last, max(figures))
     months = periods.months_between(first, last)

@@ -14,7 +14,7 @@ from tracker.db import utcnow
 from tracker.extensions import db
 from tracker.inspections.models import InspectionItem, InspectionRound, ItemResult, RoundState
 from tracker.org.models import Unit, User
-from tracker.schedule.models import OccurrenceState
+from tracker.workflow.models import OccurrenceState
 
 # A period handed in or settled counts as due: there is something to inspect.
 SETTLED_STATES = (OccurrenceState.SUBMITTED, OccurrenceState.VERIFIED,

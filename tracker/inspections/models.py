@@ -8,11 +8,11 @@ from datetime import date, datetime
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.db import utcnow
+from tracker.db import enum_column, utcnow
 from tracker.directives.models import Directive, Task
 from tracker.extensions import db
-from tracker.org.models import Unit, User, enum_column
-from tracker.schedule.models import Occurrence
+from tracker.org.models import Unit, User
+from tracker.workflow.models import Occurrence
 
 
 class RoundState(enum.StrEnum):

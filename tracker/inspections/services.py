@@ -31,9 +31,9 @@ from tracker.inspections.models import (
 )
 from tracker.org.models import Role, Unit, UnitKind, User
 from tracker.schedule.calendar import WorkCalendar
-from tracker.schedule.models import Occurrence, OccurrenceState
 from tracker.schedule.planning import sync_tasks
 from tracker.schedule.status import UNFINISHED_STATES
+from tracker.workflow.models import Occurrence, OccurrenceState
 
 # The standing criteria a new installation starts with; the Office edits them on its page.
 DEFAULT_CRITERIA = (

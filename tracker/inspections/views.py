@@ -47,7 +47,7 @@ from tracker.inspections.models import (
 )
 from tracker.org.models import Unit, UnitKind, User
 from tracker.reports import download
-from tracker.schedule.models import Occurrence
+from tracker.workflow.models import Occurrence
 
 bp = Blueprint("inspections", __name__, url_prefix="/inspections")
 

@@ -9,13 +9,13 @@ from icalendar import Alarm, Calendar, Event
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from tracker.dashboard.queries import personal_scope
 from tracker.db import utcnow
 from tracker.directives.models import Task
 from tracker.extensions import db
 from tracker.org.models import User
-from tracker.schedule.models import Occurrence
 from tracker.schedule.status import UNFINISHED_STATES
+from tracker.workflow.models import Occurrence
+from tracker.workflow.policies import personal_scope
 
 FEED_PAST_DAYS = 31
 FEED_LIMIT = 2000

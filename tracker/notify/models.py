@@ -11,7 +11,7 @@ from tracker.db import utcnow
 from tracker.directives.models import Task
 from tracker.extensions import db
 from tracker.org.models import User
-from tracker.schedule.models import Occurrence
+from tracker.workflow.models import Occurrence
 
 
 class Notification(db.Model):

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from tracker.audit.services import record
@@ -25,8 +25,8 @@ from tracker.notify.mail import mail_enabled, send_mail
 from tracker.notify.models import DigestLog, Escalation, Notification
 from tracker.org.models import Role, Unit, User
 from tracker.schedule.calendar import WorkCalendar
-from tracker.schedule.models import Occurrence
 from tracker.schedule.status import NOT_DONE_STATES, Category, category_of, warning_window
+from tracker.workflow.models import Occurrence
 
 DIGEST_LIMIT = 30
 UNIT_HEAD_LEVEL, SUPERVISOR_LEVEL = 1, 2
@@ -124,7 +124,7 @@ def send_digests(now: datetime, report: ReminderReport) -> None:
         lines = [_line(o, now) for o in occurrences[:DIGEST_LIMIT]]
         if len(occurrences) > DIGEST_LIMIT:
             lines.append(_("… and %(n)d more.", n=len(occurrences) - DIGEST_LIMIT))
-        body = "\n".join([*lines, "", _link("main.home")])
+        body = "\n".join([*lines, "", _link("dashboard.home")])
         notify(person, "digest", title, body)
         emailed = bool(person.email) and send_mail(person.email, title, body)
         report.emails_sent += emailed
@@ -177,7 +177,7 @@ def escalate(now: datetime, report: ReminderReport) -> None:
         lines = [_line(o, now) for o in occurrences[:DIGEST_LIMIT]]
         if len(occurrences) > DIGEST_LIMIT:
             lines.append(_("… and %(n)d more.", n=len(occurrences) - DIGEST_LIMIT))
-        body = "\n".join([*lines, "", _link("main.home")])
+        body = "\n".join([*lines, "", _link("dashboard.home")])
         for occurrence in occurrences:
             notify(person, f"escalation_{level}", title, _line(occurrence, now), occurrence)
         if person.email:
@@ -203,3 +203,10 @@ def run_reminders(now: datetime | None = None) -> ReminderReport:
         }, summary=now.astimezone(LOCAL_TZ).strftime("%d/%m/%Y"))
     return report
 
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(
+        select(func.count(Notification.id)).where(
+            Notification.user_id == user.id, Notification.read_at.is_(None)
+        )
+    )

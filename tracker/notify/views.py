@@ -5,7 +5,7 @@ import secrets
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from tracker.audit.services import record
 from tracker.db import utcnow
@@ -40,14 +40,6 @@ def mark_all_read():
             .values(read_at=utcnow())
         )
     return redirect(url_for("notify.inbox"))
-
-
-def unread_count(user: User) -> int:
-    return db.session.scalar(
-        select(func.count(Notification.id)).where(
-            Notification.user_id == user.id, Notification.read_at.is_(None)
-        )
-    )
 
 
 @bp.route("/calendar-feed", methods=["GET", "POST"])

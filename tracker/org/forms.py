@@ -18,9 +18,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from tracker.labels import ROLE_LABELS, UNIT_KIND_LABELS
 from tracker.org import services
+from tracker.org.labels import ROLE_LABELS, UNIT_KIND_LABELS
 from tracker.org.models import Role, UnitKind
+from tracker.org.queries import unit_staff
 
 CODE_PATTERN = Regexp(r"^[A-Za-z0-9_.-]+$", message=_l("Use letters, digits, dots, dashes."))
 
@@ -114,3 +115,10 @@ class SetPasswordForm(FlaskForm):
         validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
     )
     submit = SubmitField(_l("Set password"))
+
+
+def people_choices(unit_id: int, empty_label: str) -> list[SelectChoice]:
+    """Who a unit's work can be handed to: its active officers and head."""
+    return [SelectChoice("", empty_label)] + [
+        SelectChoice(str(person.id), person.display_name) for person in unit_staff(unit_id)
+    ]

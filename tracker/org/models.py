@@ -7,11 +7,11 @@ from datetime import datetime
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from tracker.db import utcnow
+from tracker.db import enum_column, utcnow
 from tracker.extensions import db
 
 
@@ -29,17 +29,6 @@ class Role(enum.StrEnum):
     OFFICE = "office"
     UNIT_HEAD = "unit_head"
     STAFF = "staff"
-
-
-def enum_column(enum_cls: type[enum.StrEnum]) -> Enum:
-    """Store an enum by its value as a short string, portable across SQLite and PostgreSQL."""
-    return Enum(
-        enum_cls,
-        native_enum=False,
-        length=20,
-        values_callable=lambda members: [member.value for member in members],
-        validate_strings=True,
-    )
 
 
 class Unit(db.Model):

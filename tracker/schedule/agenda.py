@@ -15,8 +15,8 @@ from tracker.db import LOCAL_TZ, utcnow
 from tracker.directives.models import Task
 from tracker.extensions import db
 from tracker.org.models import Unit, User
-from tracker.schedule.models import Occurrence
 from tracker.schedule.status import CATEGORY_LABELS, Category, category_of
+from tracker.workflow.models import Occurrence
 
 CSV_COLUMNS = ["task_code", "unit_code", "due_at", "status", "status_label", "responsible",
                "task_title"]

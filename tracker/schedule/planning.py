@@ -19,7 +19,7 @@ from tracker.db import LOCAL_TZ, utcnow
 from tracker.directives.models import Frequency, Task
 from tracker.extensions import db
 from tracker.schedule.calendar import WorkCalendar
-from tracker.schedule.models import Occurrence, OccurrenceState
+from tracker.workflow.models import Occurrence, OccurrenceState
 
 WEEKDAYS: dict[str, weekday] = {
     "mon": MO, "tue": TU, "wed": WE, "thu": TH, "fri": FR, "sat": SA, "sun": SU,

@@ -12,8 +12,9 @@ from tracker.directives.models import Frequency, Task
 from tracker.extensions import db
 from tracker.org.models import User
 from tracker.schedule.calendar import WorkCalendar
-from tracker.schedule.models import CalendarDay, DayKind, Occurrence
+from tracker.schedule.models import CalendarDay, DayKind
 from tracker.schedule.planning import SyncResult, due_datetime, sync_tasks
+from tracker.workflow.models import Occurrence
 
 
 class ScheduleError(ValueError):

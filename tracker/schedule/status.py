@@ -16,7 +16,7 @@ from sqlalchemy import and_, case, literal
 from sqlalchemy.sql.elements import ColumnElement
 
 from tracker.db import utcnow
-from tracker.schedule.models import Occurrence, OccurrenceState
+from tracker.workflow.models import Occurrence, OccurrenceState
 
 
 class Category(enum.StrEnum):

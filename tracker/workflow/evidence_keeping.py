@@ -14,7 +14,7 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from tracker.evidence import storage
-from tracker.schedule.models import Occurrence
+from tracker.workflow.models import Occurrence
 from tracker.workflow.services import upload_name
 
 SALT = "kept-evidence"

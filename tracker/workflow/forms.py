@@ -9,11 +9,11 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
+from wtforms.validators import URL, DataRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
+from tracker.forms import NumberField
 from tracker.workflow.models import Cause, Decision
-from tracker.workflow.services import unit_staff
 
 CAUSE_LABELS = {Cause.SUBJECTIVE: _l("Subjective (within our control)"),
                 Cause.OBJECTIVE: _l("Objective (outside our control)")}
@@ -24,28 +24,6 @@ DECISION_LABELS = {
     Decision.CRITICISM: _l("Criticism"),
     Decision.DISCIPLINE: _l("Propose disciplinary action"),
 }
-
-
-class NumberField(StringField):
-    """A figure typed the Vietnamese way (80,5) or the international way (80.5)."""
-
-    def process_formdata(self, valuelist):
-        self.raw = (valuelist[0] if valuelist else "").strip()
-        self.data = None
-        if not self.raw:
-            return
-        text = self.raw.replace(" ", "").replace("%", "")
-        if text.count(",") == 1 and "." not in text:
-            text = text.replace(",", ".")
-        try:
-            self.data = float(text)
-        except ValueError:
-            raise ValidationError(_l("Write a number, for example 85 or 85,5.")) from None
-
-    def _value(self):
-        if self.data is None:
-            return getattr(self, "raw", "")
-        return f"{self.data:g}".replace(".", ",")
 
 
 class VersionedForm(FlaskForm):
@@ -87,11 +65,6 @@ class DelegateForm(VersionedForm):
     submit = SubmitField(_l("Assign"))
 
 
-class TaskDelegateForm(FlaskForm):
-    person = SelectField(_l("Hand the whole task to"), choices=[])
-    submit = SubmitField(_l("Assign"))
-
-
 class DecisionForm(FlaskForm):
     decision = SelectField(
         _l("Decision"),
@@ -101,11 +74,3 @@ class DecisionForm(FlaskForm):
     outcome = TextAreaField(_l("Outcome and notes"), validators=[DataRequired(),
                                                                  Length(max=5000)])
     submit = SubmitField(_l("Record the decision"))
-
-
-
-def people_choices(unit_id: int, empty_label: str) -> list[SelectChoice]:
-    """Who a unit's work can be handed to: its active officers and head."""
-    return [SelectChoice("", empty_label)] + [
-        SelectChoice(str(person.id), person.display_name) for person in unit_staff(unit_id)
-    ]

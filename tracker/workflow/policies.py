@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_
+from sqlalchemy import and_, or_
 from sqlalchemy.sql.elements import ColumnElement
 
-from tracker.dashboard.queries import personal_scope
+from tracker.directives.models import Task
 from tracker.org.models import Role, User
 from tracker.org.policies import sees_everything
-from tracker.schedule.models import Occurrence
 from tracker.schedule.status import UNFINISHED_STATES
+from tracker.workflow.models import Occurrence
 
 # Work can be reported on while the unit holds it.
 EDITABLE_STATES = UNFINISHED_STATES
@@ -60,3 +60,16 @@ def visible_occurrences_clause(user: User) -> ColumnElement[bool] | None:
     if user.role == Role.STAFF and user.unit_id is not None:
         return or_(personal_scope(user), Occurrence.unit_id == user.unit_id)
     return personal_scope(user)
+
+
+def personal_scope(user: User) -> ColumnElement[bool]:
+    """The work a person answers for: delegated to them, named on the task, or their unit's."""
+    mine = or_(
+        Occurrence.assignee_id == user.id,
+        and_(Occurrence.assignee_id.is_(None), Task.delegate_id == user.id),
+        and_(Occurrence.assignee_id.is_(None), Task.delegate_id.is_(None),
+             Task.assignee_id == user.id),
+    )
+    if user.unit_id is not None and user.role == Role.UNIT_HEAD:
+        return or_(Occurrence.unit_id == user.unit_id, mine)
+    return mine

@@ -13,7 +13,7 @@ from tracker.db import LOCAL_TZ
 from tracker.directives.models import Task
 from tracker.extensions import db
 from tracker.org.models import Unit
-from tracker.schedule.models import Occurrence, OccurrenceState
+from tracker.workflow.models import Occurrence, OccurrenceState
 
 
 @dataclass(frozen=True)

@@ -15,18 +15,26 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import FileStorage
 
 from tracker.audit.services import record, snapshot
-from tracker.db import LOCAL_TZ, utcnow
+from tracker.db import utcnow
 from tracker.directives.models import Task
+from tracker.directives.policies import can_delegate_task
 from tracker.evidence import storage
 from tracker.evidence.models import Evidence, EvidenceKind
 from tracker.extensions import db
 from tracker.indicators.services import reading_from_occurrence
+from tracker.months import Month
 from tracker.notify.mail import send_mail
 from tracker.notify.services import notify
 from tracker.org.models import Role, User
-from tracker.schedule.models import Occurrence, OccurrenceState
 from tracker.workflow import policies
-from tracker.workflow.models import AccountabilityDecision, Cause, Decision, Explanation
+from tracker.workflow.models import (
+    AccountabilityDecision,
+    Cause,
+    Decision,
+    Explanation,
+    Occurrence,
+    OccurrenceState,
+)
 
 STATE_FIELDS = ["state", "report", "reported_value", "submitted_at", "verified_at",
                 "verified_by_id", "return_reason", "skip_reason", "assignee_id"]
@@ -248,14 +256,6 @@ def mark_not_required(actor: User, occurrence: Occurrence, version: int | None,
     return occurrence
 
 
-def unit_staff(unit_id: int) -> list[User]:
-    return list(db.session.scalars(
-        select(User).where(User.unit_id == unit_id, User.is_active,
-                           User.role.in_((Role.STAFF, Role.UNIT_HEAD)))
-        .order_by(User.full_name)
-    ))
-
-
 def delegate_occurrence(actor: User, occurrence: Occurrence, person: User | None,
                         version: int | None) -> Occurrence:
     if not policies.can_delegate(actor, occurrence):
@@ -276,7 +276,7 @@ def delegate_occurrence(actor: User, occurrence: Occurrence, person: User | None
 
 def delegate_task(actor: User, task: Task, person: User | None) -> Task:
     """Hand a whole task to an officer of the unit (every period not handed to someone else)."""
-    if not (actor.role == Role.UNIT_HEAD and actor.unit_id == task.owner_unit_id):
+    if not can_delegate_task(actor, task):
         raise NotAllowedError
     if person is not None and person.unit_id != task.owner_unit_id:
         raise WorkflowError(_("Work can only be handed to people of the same unit."))
@@ -296,7 +296,7 @@ def decide(actor: User, occurrence: Occurrence, decision: Decision, person: User
     """Record the leaders' accountability decision (kiểm điểm) on late work."""
     if not policies.can_decide_accountability(actor):
         raise NotAllowedError
-    month = occurrence.due_at.astimezone(LOCAL_TZ).strftime("%Y-%m")
+    month = Month.of(occurrence.due_at).stored
     row = AccountabilityDecision(
         occurrence_id=occurrence.id, person_id=person.id if person else None, decision=decision,
         outcome=outcome.strip(), decided_by_id=actor.id, month=month,

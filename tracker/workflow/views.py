@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import (
     Blueprint,
     abort,
@@ -21,15 +19,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from tracker.audit.models import AuditEntry
-from tracker.dashboard.queries import month_bounds
 from tracker.db import LOCAL_TZ, utcnow
+from tracker.directives.forms import TaskDelegateForm
 from tracker.directives.models import Task
+from tracker.directives.policies import can_delegate_task
 from tracker.evidence import storage
 from tracker.evidence.models import Evidence, EvidenceKind
 from tracker.extensions import db
 from tracker.forms import ConfirmForm
+from tracker.months import Month
+from tracker.org.forms import people_choices
 from tracker.org.models import Role, Unit, User
-from tracker.schedule.models import Occurrence, OccurrenceState
 from tracker.workflow import evidence_keeping, policies, queries, services
 from tracker.workflow.forms import (
     CAUSE_LABELS,
@@ -38,10 +38,15 @@ from tracker.workflow.forms import (
     DelegateForm,
     ReportForm,
     ReviewForm,
-    TaskDelegateForm,
-    people_choices,
 )
-from tracker.workflow.models import AccountabilityDecision, Cause, Decision, Explanation
+from tracker.workflow.models import (
+    AccountabilityDecision,
+    Cause,
+    Decision,
+    Explanation,
+    Occurrence,
+    OccurrenceState,
+)
 
 bp = Blueprint("workflow", __name__)
 
@@ -215,7 +220,7 @@ def delegate_task(task_id: int):
     task = db.session.get(Task, task_id)
     if task is None:
         abort(404)
-    if not (current_user.role == Role.UNIT_HEAD and current_user.unit_id == task.owner_unit_id):
+    if not can_delegate_task(current_user, task):
         abort(403)
     form = TaskDelegateForm()
     form.person.choices = people_choices(task.owner_unit_id, "—")
@@ -329,13 +334,12 @@ def accountability():
         query = query.join(Unit, Unit.id == Occurrence.unit_id).where(Unit.code == unit_code)
     if person_id:
         query = query.where(Explanation.author_id == person_id)
-    if len(month) == 7:
+    if month:
         try:
-            first = date.fromisoformat(month + "-01")
+            start, end = Month.parse(month).bounds()
         except ValueError:
-            first = None
-        if first is not None:
-            start, end = month_bounds(first)
+            pass  # an unreadable month filters nothing, as an empty one
+        else:
             query = query.where(Occurrence.due_at >= start, Occurrence.due_at < end)
     page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
     occurrence_ids = [item.occurrence_id for item in page.items]

@@ -20,8 +20,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from tracker.directives.models import Comparator
 from tracker.indicators import periods
+from tracker.indicators.models import Comparator
 
 
 class Status(enum.StrEnum):

@@ -1,53 +1,6 @@
-"""Translatable labels for the enums shown to people, in one place so every page agrees."""
+"""Translatable names of the actions the audit log records, shown on every history."""
 
 from flask_babel import lazy_gettext as _l
-
-from tracker.directives.models import Comparator, Frequency
-from tracker.org.models import Role, UnitKind
-
-ROLE_LABELS = {
-    Role.ADMIN: _l("Administrator"),
-    Role.LEADER: _l("Leader"),
-    Role.OFFICE: _l("Office staff"),
-    Role.UNIT_HEAD: _l("Head of unit"),
-    Role.STAFF: _l("Officer"),
-}
-
-UNIT_KIND_LABELS = {
-    UnitKind.LEADERSHIP: _l("Leadership"),
-    UnitKind.OFFICE: _l("Office"),
-    UnitKind.DEPARTMENT: _l("Department"),
-    UnitKind.CENTER: _l("Centre"),
-    UnitKind.OTHER: _l("Other"),
-}
-
-FREQUENCY_LABELS = {
-    Frequency.ONCE: _l("Once"),
-    Frequency.DAILY: _l("Every working day"),
-    Frequency.WEEKLY: _l("Weekly"),
-    Frequency.TWICE_MONTHLY: _l("Twice a month"),
-    Frequency.MONTHLY: _l("Monthly"),
-    Frequency.QUARTERLY: _l("Quarterly"),
-    Frequency.ON_EVENT: _l("When it occurs"),
-}
-
-COMPARATOR_LABELS = {
-    Comparator.AT_LEAST: _l("at least"),
-    Comparator.AT_MOST: _l("at most"),
-    Comparator.EQUAL: _l("equal to"),
-    Comparator.INCREASE_AT_LEAST: _l("increase of at least"),
-    Comparator.RANK_AT_MOST: _l("rank no lower than"),
-}
-
-WEEKDAY_LABELS = {
-    "mon": _l("Monday"),
-    "tue": _l("Tuesday"),
-    "wed": _l("Wednesday"),
-    "thu": _l("Thursday"),
-    "fri": _l("Friday"),
-    "sat": _l("Saturday"),
-    "sun": _l("Sunday"),
-}
 
 AUDIT_ACTION_LABELS = {
     "occurrence.save": _l("saved the report"),

@@ -1,14 +1,15 @@
 """Targets against figures, worked by hand: comparators, gaps, deadlines, milestones, trends."""
 
+import re
 from datetime import date
 from types import SimpleNamespace
 
 import pytest
 
-from tracker.directives.models import Comparator
 from tracker.indicators import periods
 from tracker.indicators.csv_import import parse_number
-from tracker.indicators.evaluate import (
+from tracker.indicators.models import Comparator
+from tracker.indicators.targets import (
     Status,
     Target,
     Trend,
@@ -19,6 +20,7 @@ from tracker.indicators.evaluate import (
     trend_of,
     value_problem,
 )
+from tracker.months import Month
 
 AT_LEAST_80 = Target(Comparator.AT_LEAST, 80, unit="%")
 AT_MOST_30 = Target(Comparator.AT_MOST, 30, unit="giờ")
@@ -234,25 +236,25 @@ def test_target_tolerates_a_broken_baseline():
     ("2026-04", "2026-04"), ("04/2026", "2026-04"), ("4/2026", "2026-04"), (" 2026-12 ", "2026-12"),
 ])
 def test_parse_month(text, month):
-    assert periods.parse_month(text) == month
+    assert Month.parse(text).stored == month
 
 
 @pytest.mark.parametrize("text", ["2026-13", "2026-4", "2026-04-01", "April", "", "1999-01"])
 def test_parse_month_refuses(text):
-    with pytest.raises(ValueError):  # noqa: PT011 (ValueError is the contract)
-        periods.parse_month(text)
+    with pytest.raises(ValueError, match=f"^{re.escape(text.strip())}$"):
+        Month.parse(text)
 
 
 def test_month_arithmetic():
-    assert periods.add_months("2026-12", 1) == "2027-01"
-    assert periods.add_months("2026-01", -1) == "2025-12"
+    assert Month.parse("2026-12").shift(1).stored == "2027-01"
+    assert Month.parse("2026-01").shift(-1).stored == "2025-12"
     assert periods.months_between("2026-11", "2027-02") == ["2026-11", "2026-12", "2027-01",
                                                             "2027-02"]
     assert periods.months_between("2026-05", "2026-04") == []
     assert periods.months_of("2026-Q4") == ["2026-10", "2026-11", "2026-12"]
     assert len(periods.months_of("2026")) == 12
     assert periods.months_of("2026-06-30") == ["2026-06"]
-    assert periods.label("2026-04") == "04/2026"
+    assert Month.parse("2026-04").label == "04/2026"
 
 
 @pytest.mark.parametrize(("text", "number"), [

@@ -16,10 +16,11 @@ from tracker.indicators.queries import dashboard_tiles
 from tracker.inspections.services import inspection_warning
 from tracker.org.models import Role, Unit, User
 from tracker.org.policies import sees_everything
-from tracker.schedule.models import OccurrenceState
 from tracker.schedule.status import NOT_DONE_STATES, Category
+from tracker.workflow.models import OccurrenceState
+from tracker.workflow.policies import personal_scope
 
-bp = Blueprint("main", __name__)
+bp = Blueprint("dashboard", __name__)
 
 # The dashboard's unit table: what is going wrong first; the phone shows the first two.
 TABLE_CATEGORIES = [Category.OVERDUE, Category.RETURNED, Category.DUE_SOON, Category.AWAITING]
@@ -69,7 +70,7 @@ def overview(now: datetime):
     chart = percent_bars(_("On-time rate this month, by unit"),
                          [(row.unit.name, row.on_time_rate) for row in rows])
     return render_template(
-        "main/overview.html",
+        "dashboard/overview.html",
         now=now,
         table=table,
         categories=TABLE_CATEGORIES,
@@ -86,7 +87,7 @@ def overview(now: datetime):
 
 
 def my_work(now: datetime):
-    scope = queries.personal_scope(current_user)
+    scope = personal_scope(current_user)
     today = now.astimezone(LOCAL_TZ).date()
     day_start = datetime.combine(today, time(), tzinfo=LOCAL_TZ)
     week_end = datetime.combine(today + timedelta(days=7 - today.weekday()), time(),
@@ -98,7 +99,7 @@ def my_work(now: datetime):
         unit_work = queries.open_work(None, week_end, unit_scope, limit=20,
                                       states=(*NOT_DONE_STATES, OccurrenceState.RETURNED))
     return render_template(
-        "main/my_work.html",
+        "dashboard/my_work.html",
         now=now,
         returned=queries.returned(scope),
         overdue=queries.overdue(now, scope, limit=50),
