@@ -18,7 +18,7 @@ from tracker.db import LOCAL_TZ, utcnow
 from tracker.demo import at_work
 from tracker.directives.models import Directive
 from tracker.extensions import db
-from tracker.form_messages import MESSAGES
+from tracker.forms import MESSAGES
 from tracker.inspections import marking, services
 from tracker.inspections.models import InspectionItem, ItemResult, RoundState
 from tracker.notify.models import Notification

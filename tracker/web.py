@@ -99,7 +99,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from tracker.form_messages import FormTranslations
+    from tracker.forms import FormTranslations
 
     @app.before_request
     def translate_form_messages():
