@@ -75,6 +75,7 @@ def test_leader_sees_who_is_behind_and_opens_the_evaluation(live_server: LiveSer
     watcher = Watcher().attach(page)
     log_in(page, live_server, "lanhdao")
     check_page(page, "dashboard (phone)")
+    page.screenshot(path="test-results/dashboard-phone.png", full_page=True)
     table = page.locator("#unit-status")
     # Furthest behind first.
     expect(table.locator("tbody tr").first).to_contain_text("Trung tâm Dịch vụ sự nghiệp công")
@@ -86,6 +87,7 @@ def test_leader_sees_who_is_behind_and_opens_the_evaluation(live_server: LiveSer
     # Indicator tiles, when any, come after who is behind.
     page.set_viewport_size(DESKTOP_VIEWPORT)
     visit(page, f"{live_server.url}/", "dashboard (desktop)")
+    page.screenshot(path="test-results/dashboard-desktop.png", full_page=True)
     page.locator("#nav-results").click()
     page.get_by_role("link", name="Đánh giá, xếp loại").click()
     page.locator("#evaluation-list a").first.click()
@@ -106,6 +108,16 @@ def test_admin_navigation_fits_one_line(live_server: LiveServer, page: Page,
         switch_to_english(page)
     bar, link = nav_height_lines(page)
     assert bar < 1.5 * link, f"the navigation takes {bar:.0f}px for {link:.0f}px links"
+    page.screenshot(path=f"test-results/admin-nav-{language}.png")
+    # The first Tab stop is the skip link, shown when focused; then the links show a thick ring.
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    ring = page.evaluate("() => getComputedStyle(document.activeElement).outlineWidth")
+    assert float(ring.removesuffix("px")) >= 3, ring
     # Every menu opens and reads well (keyboard: Enter opens, Escape closes).
     for menu in ("work", "follow-up", "results", "admin", "me"):
         toggle = page.locator(f"#nav-{menu}")

@@ -4,6 +4,7 @@ from datetime import datetime, time, timedelta
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -23,7 +24,10 @@ from tracker.workflow.policies import personal_scope
 bp = Blueprint("dashboard", __name__)
 
 # The dashboard's unit table: what is going wrong first; the phone shows the first two.
-TABLE_CATEGORIES = [Category.OVERDUE, Category.RETURNED, Category.DUE_SOON, Category.AWAITING]
+TABLE_COLUMNS = [(Category.OVERDUE, _l("Overdue")), (Category.RETURNED, _l("Returned")),
+                 (Category.DUE_SOON, _l("Due soon")),
+                 (Category.AWAITING, _l("Awaiting verification"))]
+TABLE_CATEGORIES = [category for category, _heading in TABLE_COLUMNS]
 
 
 @bp.route("/")
@@ -73,7 +77,7 @@ def overview(now: datetime):
         "dashboard/overview.html",
         now=now,
         table=table,
-        categories=TABLE_CATEGORIES,
+        columns=TABLE_COLUMNS,
         behind=behind,
         overdue=queries.overdue(now),
         due_soon=queries.due_soon(now),
