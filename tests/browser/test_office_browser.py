@@ -76,6 +76,7 @@ def test_office_verifies_in_a_row_then_runs_a_round(live_server: LiveServer,
     items.first.click()
     expect(page.locator("h1")).to_have_text(QUEUE[0][1])
     check_page(page, "queued item")
+    page.screenshot(path="test-results/queued-item-phone.png", full_page=True)
     page.get_by_role("button", name="Xác nhận và mở việc tiếp theo").click()
     # The clerk lands on the next item of the same filter (Phòng Kinh tế's other one).
     expect(page.locator(".alert-success")).to_contain_text("Đã xác nhận")
@@ -105,6 +106,7 @@ def test_office_verifies_in_a_row_then_runs_a_round(live_server: LiveServer,
     expect(page.locator(".alert-success")).to_contain_text("mục đạt")
     expect(later.locator(".item-result")).to_contain_text("Chưa đến hạn")
     check_page(page, "round marked")
+    page.screenshot(path="test-results/round-marked-desktop.png")
 
     complete = page.locator("#complete-form")
     complete.locator("textarea[name=conclusion]").fill("Cơ bản đạt; khắc phục tồn tại.")
