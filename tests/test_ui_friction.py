@@ -66,6 +66,26 @@ def test_a_badly_written_date_says_only_that(client, app):
     assert "Chưa điền mục này." in response.get_data(as_text=True)
 
 
+def test_length_messages_read_in_vietnamese_with_their_numbers(app):
+    from flask_wtf import FlaskForm
+    from wtforms import StringField
+    from wtforms.validators import Length
+
+    class Short(FlaskForm):
+        class Meta:
+            csrf = False
+
+        code = StringField("code", validators=[Length(max=3)])
+        name = StringField("name", validators=[Length(min=5)])
+
+    with app.test_request_context("/", method="POST", data={"code": "abcdef", "name": "x"}):
+        app.preprocess_request()
+        form = Short()
+        assert not form.validate()
+        assert form.errors == {"code": ["Không được dài quá 3 ký tự."],
+                               "name": ["Cần viết ít nhất 5 ký tự."]}
+
+
 # -- One explanation per period, kept evidence -----------------------------------------------
 
 @pytest.fixture
