@@ -1,28 +1,63 @@
-"""Fixtures: an app on a fresh database per test, a client that speaks CSRF, factories."""
+"""Fixtures: an app on a fresh database per test, a client that speaks CSRF, factories.
+
+The suite runs in parallel (pytest-xdist): each worker has its own SQLite files and, on the
+PostgreSQL pass, its own database on the throwaway server. A fresh database costs little: the
+SQLite schema is copied from one built per worker, PostgreSQL tables are emptied in place.
+A module whose tests only read a large world builds it once (:func:`build_snapshot`) and each
+test starts from a copy of its rows.
+"""
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import create_engine, delete, func, insert, inspect, select, text
+from sqlalchemy.engine import make_url
 
 from tests import factories
 from tracker import create_app
 from tracker.extensions import db
 
-# `make test` sets this to a throwaway PostgreSQL server for the second pass of the suite.
-TEST_DATABASE_URI = os.environ.get("TRACKER_TEST_DATABASE_URI")
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
 PASSWORD = "mat-khau-thu-nghiem"
 
 
+def worker_database(uri: str | None) -> str | None:
+    """Give this xdist worker its own database on the PostgreSQL server (none without xdist)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not uri or not worker:
+        return uri
+    url = make_url(uri)
+    name = f"{url.database}_{worker}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+# `make test` sets this to a throwaway PostgreSQL server for the second pass of the suite; tests
+# that build their own app read it from the environment, so the worker's database goes there.
+TEST_DATABASE_URI = worker_database(os.environ.get("TRACKER_TEST_DATABASE_URI"))
+if TEST_DATABASE_URI:
+    os.environ["TRACKER_TEST_DATABASE_URI"] = TEST_DATABASE_URI
+_schema_is_fresh = False  # PostgreSQL: the tables are exactly the models', so emptying them will do
+
+
 def fresh_schema() -> None:
     """Start from an empty database: per-test SQLite files are new; PostgreSQL is shared."""
+    global _schema_is_fresh
+    _schema_is_fresh = False
     if db.engine.dialect.name == "postgresql":
         with db.engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE"))
@@ -31,27 +66,117 @@ def fresh_schema() -> None:
         db.drop_all()
 
 
-@pytest.fixture
-def app(tmp_path) -> Iterator[Flask]:
-    uri = TEST_DATABASE_URI or f"sqlite:///{tmp_path / 'test.sqlite3'}"
-    app = create_app(
+def empty_postgres_schema() -> None:
+    """The models' tables, empty, sequences restarted: rows deleted when nothing else changed
+    (a few milliseconds), the schema rebuilt otherwise (a migration test, a bigger database)."""
+    global _schema_is_fresh
+    if _schema_is_fresh and set(inspect(db.engine).get_table_names()) == set(db.metadata.tables):
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(delete(table))
+            connection.exec_driver_sql(
+                "SELECT setval(c.oid, 1, false) FROM pg_class c WHERE c.relkind = 'S' "
+                "AND c.relnamespace = 'public'::regnamespace")
+        return
+    fresh_schema()
+    db.create_all()
+    _schema_is_fresh = True
+
+
+def app_on(tmp_path: Path, uri: str) -> Flask:
+    return create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "a-test-only-secret-key-0123456789abcdef",
             "SQLALCHEMY_DATABASE_URI": uri,
             "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+            "AUDIT_KEY": "a-test-only-audit-key-0123456789abcdef",
+            "AUDIT_CHECKPOINT_FILE": str(tmp_path / "audit_checkpoints"),
             # Real hashing, fewer rounds: the suite logs in hundreds of times.
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         }
     )
+
+
+@pytest.fixture(scope="session")
+def sqlite_schema(tmp_path_factory) -> Path | None:
+    """An SQLite file with every table and no rows, copied for each test (None on PostgreSQL)."""
+    if TEST_DATABASE_URI:
+        return None
+    folder = tmp_path_factory.mktemp("schema")
+    path = folder / "schema.sqlite3"
+    app = app_on(folder, f"sqlite:///{path}")
     with app.app_context():
-        if TEST_DATABASE_URI:
-            fresh_schema()
         db.create_all()
-    yield app
+        db.engine.dispose()
+    return path
+
+
+def fresh_app(tmp_path: Path, sqlite_schema: Path | None) -> Flask:
+    """An app on an empty database of its own (inside no app context when it returns)."""
+    if TEST_DATABASE_URI:
+        app = app_on(tmp_path, TEST_DATABASE_URI)
+        with app.app_context():
+            empty_postgres_schema()
+        return app
+    path = tmp_path / "test.sqlite3"
+    shutil.copyfile(sqlite_schema, path)
+    return app_on(tmp_path, f"sqlite:///{path}")
+
+
+def close(app: Flask) -> None:
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path, sqlite_schema) -> Iterator[Flask]:
+    app = fresh_app(tmp_path, sqlite_schema)
+    yield app
+    close(app)
+
+
+@dataclass
+class Snapshot:
+    """A world built once for a module: its rows, its uploaded files, and what the builder
+    returned (ids, since objects die with their session)."""
+
+    result: Any
+    rows: dict[str, list[dict]]
+    uploads: Path
+
+    def restore(self, tmp_path: Path, sqlite_schema: Path | None) -> Flask:
+        """A fresh app whose database holds the world's rows, as the builder left them."""
+        app = fresh_app(tmp_path, sqlite_schema)
+        if self.uploads.is_dir():
+            shutil.copytree(self.uploads, tmp_path / "uploads")
+        with app.app_context(), db.engine.begin() as connection:
+            for table in db.metadata.sorted_tables:
+                if self.rows[table.name]:
+                    connection.execute(insert(table), self.rows[table.name])
+            if connection.dialect.name == "postgresql":
+                for table in db.metadata.sorted_tables:
+                    if "id" in table.c and self.rows[table.name]:
+                        connection.execute(select(func.setval(
+                            func.pg_get_serial_sequence(table.name, "id"),
+                            select(func.max(table.c.id)).scalar_subquery())))
+        return app
+
+
+def build_snapshot(folder: Path, sqlite_schema: Path | None,
+                   build: Callable[[], Any]) -> Snapshot:
+    """Run ``build`` (inside an app context, committing its work) on a fresh database once, and
+    keep its rows for :meth:`Snapshot.restore`."""
+    app = fresh_app(folder, sqlite_schema)
+    with app.app_context():
+        result = build()
+        db.session.commit()
+        with db.engine.connect() as connection:
+            rows = {table.name: [dict(row._mapping) for row in connection.execute(select(table))]
+                    for table in db.metadata.sorted_tables}
+    close(app)
+    return Snapshot(result=result, rows=rows, uploads=folder / "uploads")
 
 
 @pytest.fixture

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import io
 import itertools
-from datetime import date
+from datetime import date, datetime, timedelta
 
+from tracker.db import utcnow
 from tracker.directives.models import Directive, Frequency, Task
+from tracker.evidence import storage
+from tracker.evidence.models import Evidence, EvidenceKind
 from tracker.extensions import db
+from tracker.inspections import services as inspections
+from tracker.inspections.models import InspectionRound
 from tracker.org.models import Role, Unit, UnitKind, User
+from tracker.workflow.models import Occurrence, OccurrenceState
 
 _counter = itertools.count(1)
 PASSWORD = "mat-khau-thu-nghiem"
+# The smallest valid PNG: one transparent pixel.
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"
+       b"\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01"
+       b"\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
 
 
 def unit(code: str | None = None, kind: UnitKind = UnitKind.DEPARTMENT, **fields) -> Unit:
@@ -88,3 +99,43 @@ def task(
     db.session.add(obj)
     db.session.flush()
     return obj
+
+
+def occurrence(
+    task: Task,
+    due_at: datetime | None = None,
+    state: OccurrenceState = OccurrenceState.OPEN,
+    period_start: date | None = None,
+    **fields,
+) -> Occurrence:
+    """A period of ``task`` for its owner unit, due in three days unless told; handed in (now,
+    or at its deadline if that is past) when its state says it was."""
+    due_at = due_at or utcnow() + timedelta(days=3)
+    period_start = period_start or due_at.date()
+    if state in (OccurrenceState.SUBMITTED, OccurrenceState.VERIFIED):
+        fields.setdefault("submitted_at", min(due_at, utcnow()))
+    obj = Occurrence(task_id=task.id, unit_id=fields.pop("unit_id", task.owner_unit_id),
+                     period_start=period_start, period_end=fields.pop("period_end", period_start),
+                     due_at=due_at, state=state, **fields)
+    db.session.add(obj)
+    db.session.flush()
+    return obj
+
+
+def evidence(occurrence: Occurrence, uploaded_by: User, data: bytes = PNG,
+             name: str = "ảnh hiện trường.png") -> Evidence:
+    """A file attached to ``occurrence``, kept in the store the way an upload is."""
+    stored = storage.store(io.BytesIO(data), name)
+    obj = Evidence(occurrence_id=occurrence.id, kind=EvidenceKind.FILE, sha256=stored.sha256,
+                   original_name=name, media_type=stored.media_type, size=stored.size,
+                   uploaded_by_id=uploaded_by.id)
+    db.session.add(obj)
+    db.session.flush()
+    return obj
+
+
+def inspection_round(opened_by: User, window_start: date = date(2026, 11, 1),
+                     units: list[Unit] | None = None) -> InspectionRound:
+    """A round opened through the service, its checklist built from what was due."""
+    return inspections.open_round(opened_by, window_start,
+                                  [unit.id for unit in units] if units else None)

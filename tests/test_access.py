@@ -9,81 +9,86 @@ from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 
 from tests import factories
-from tests.conftest import csrf_token, login
+from tests.conftest import build_snapshot, close, csrf_token, login
 from tracker.db import utcnow
 from tracker.directives.models import Frequency
 from tracker.evaluation import services as evaluations
-from tracker.evidence import storage
-from tracker.evidence.models import Evidence, EvidenceKind
 from tracker.extensions import db
 from tracker.indicators.models import Comparator, Indicator, IndicatorReading, ReadingSource
 from tracker.inspections import services as inspections
-from tracker.inspections.models import InspectionItem
-from tracker.workflow.models import Occurrence, OccurrenceState
+from tracker.inspections.models import ChecklistCriterion, InspectionItem, ItemResult
+from tracker.schedule.models import CalendarDay, DayKind
+from tracker.workflow.models import OccurrenceState
 
 ROLES = ["admin", "leader", "office", "unit_head", "staff"]
 
 
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"
-       b"\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01"
-       b"\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
-
-
-def add_occurrence(task, state=OccurrenceState.OPEN, days=3):
-    occurrence = Occurrence(task_id=task.id, unit_id=task.owner_unit_id,
-                            period_start=date(2026, 1, 1) + timedelta(days=days),
-                            period_end=date(2026, 1, 1), due_at=utcnow() + timedelta(days=days),
-                            state=state,
-                            submitted_at=utcnow() if state == OccurrenceState.SUBMITTED else None)
-    db.session.add(occurrence)
+def build_world():
+    """Units A and B, a task each, a task of A delegated to A's officer, one account per role
+    (the unit people in A), occurrences, and a piece of evidence."""
+    task_a = factories.task("DVA", code="A-01")
+    task_b = factories.task("DVB", code="B-01", parent=task_a.directive)
+    event_a = factories.task("DVA", code="A-EV", parent=task_a.directive,
+                             frequency=Frequency.ON_EVENT, due_rule={"within_working_days": 1})
+    users = {role: factories.user(role=role, unit_code="DVA", username=role) for role in ROLES}
+    other = factories.user(role="staff", unit_code="DVB", username="other")
+    task_d = factories.task("DVA", code="A-DEL", parent=task_a.directive,
+                            delegate=users["staff"])
+    occ_a, occ_b, occ_d = (factories.occurrence(task, period_start=date(2026, 1, 4))
+                           for task in (task_a, task_b, task_d))
+    occ_s = factories.occurrence(task_a, utcnow() + timedelta(days=5), OccurrenceState.SUBMITTED,
+                                 period_start=date(2026, 1, 6))
+    evidence = factories.evidence(occ_a, users["unit_head"])
+    indicators = [Indicator(directive_id=task.directive_id, code=f"CT-{task.code}",
+                            name=f"Chỉ tiêu {task.code}", comparator=Comparator.AT_LEAST,
+                            target=80, owner_unit_id=task.owner_unit_id)
+                  for task in (task_a, task_b)]
+    db.session.add_all(indicators)
     db.session.flush()
-    return occurrence
+    reading = IndicatorReading(indicator_id=indicators[0].id, period="2026-04", value=75,
+                               source=ReadingSource.MANUAL, entered_by_id=users["unit_head"].id)
+    db.session.add(reading)
+    inspection = factories.inspection_round(users["office"], date(2026, 1, 1))
+    round_item = db.session.scalars(select(InspectionItem).where(
+        InspectionItem.round_id == inspection.id)).first()
+    photo_item = round_item
+    inspections.mark_item(users["office"], photo_item, ItemResult.PASS, "",
+                          photo=FileStorage(io.BytesIO(factories.PNG), "anh.png"))
+    criterion = db.session.scalars(select(ChecklistCriterion)).first()
+    calendar_day = CalendarDay(day=date(2026, 9, 4), kind=DayKind.DAY_OFF, reason="QĐ 1")
+    db.session.add(calendar_day)
+    draft = evaluations.compute(users["office"], date(2026, 1, 1))
+    return {
+        "task_a": task_a.id, "task_b": task_b.id, "task_d": task_d.id, "event_a": event_a.id,
+        "directive": task_a.directive_id, "unit": task_a.owner_unit_id, "user": other.id,
+        "occ_a": occ_a.id, "occ_b": occ_b.id, "occ_d": occ_d.id, "occ_s": occ_s.id,
+        "evidence": evidence.id, "round": inspection.id, "round_item": round_item.id,
+        "indicator_a": indicators[0].id, "indicator_b": indicators[1].id, "reading": reading.id,
+        "evaluation": draft.id, "row": draft.rows[0].id, "photo_item": photo_item.id,
+        "criterion": criterion.id, "calendar_day": calendar_day.id,
+    }
+
+
+@pytest.fixture(scope="module")
+def world_snapshot(tmp_path_factory, sqlite_schema):
+    """The world is built once for the module; each case starts from a copy of its rows (the
+    POST cases change it)."""
+    return build_snapshot(tmp_path_factory.mktemp("world"), sqlite_schema, build_world)
 
 
 @pytest.fixture
-def world(app):
-    """Units A and B, a task each, a task of A delegated to A's officer, one account per role
-    (the unit people in A), occurrences, and a piece of evidence."""
-    with app.app_context():
-        task_a = factories.task("DVA", code="A-01")
-        task_b = factories.task("DVB", code="B-01", parent=task_a.directive)
-        event_a = factories.task("DVA", code="A-EV", parent=task_a.directive,
-                                 frequency=Frequency.ON_EVENT, due_rule={"within_working_days": 1})
-        users = {role: factories.user(role=role, unit_code="DVA", username=role) for role in ROLES}
-        other = factories.user(role="staff", unit_code="DVB", username="other")
-        task_d = factories.task("DVA", code="A-DEL", parent=task_a.directive,
-                                delegate=users["staff"])
-        occ_a, occ_b, occ_d = add_occurrence(task_a), add_occurrence(task_b), add_occurrence(task_d)
-        occ_s = add_occurrence(task_a, OccurrenceState.SUBMITTED, days=5)
-        stored = storage.store(io.BytesIO(PNG), "anh.png")
-        evidence = Evidence(occurrence_id=occ_a.id, kind=EvidenceKind.FILE, sha256=stored.sha256,
-                            original_name="ảnh hiện trường.png", media_type=stored.media_type,
-                            size=stored.size, uploaded_by_id=users["unit_head"].id)
-        db.session.add(evidence)
-        indicators = [Indicator(directive_id=task.directive_id, code=f"CT-{task.code}",
-                                name=f"Chỉ tiêu {task.code}", comparator=Comparator.AT_LEAST,
-                                target=80, owner_unit_id=task.owner_unit_id)
-                      for task in (task_a, task_b)]
-        db.session.add_all(indicators)
-        db.session.flush()
-        reading = IndicatorReading(indicator_id=indicators[0].id, period="2026-04", value=75,
-                                   source=ReadingSource.MANUAL, entered_by_id=users["unit_head"].id)
-        db.session.add(reading)
-        inspection = inspections.open_round(users["office"], date(2026, 1, 1))
-        round_item = db.session.scalars(select(InspectionItem).where(
-            InspectionItem.round_id == inspection.id)).first()
-        draft = evaluations.compute(users["office"], date(2026, 1, 1))
-        db.session.commit()
-        return {
-            "task_a": task_a.id, "task_b": task_b.id, "task_d": task_d.id, "event_a": event_a.id,
-            "directive": task_a.directive_id, "unit": task_a.owner_unit_id, "user": other.id,
-            "occ_a": occ_a.id, "occ_b": occ_b.id, "occ_d": occ_d.id, "occ_s": occ_s.id,
-            "evidence": evidence.id, "round": inspection.id, "round_item": round_item.id,
-            "indicator_a": indicators[0].id, "indicator_b": indicators[1].id, "reading": reading.id,
-            "evaluation": draft.id, "row": draft.rows[0].id,
-        }
+def app(world_snapshot, tmp_path, sqlite_schema):
+    app = world_snapshot.restore(tmp_path, sqlite_schema)
+    yield app
+    close(app)
+
+
+@pytest.fixture
+def world(world_snapshot):
+    return world_snapshot.result
 
 
 def routes(world):
@@ -96,6 +101,8 @@ def routes(world):
         "delegated_task": ("GET", f"/tasks/{world['task_d']}"),
         "other_task": ("GET", f"/tasks/{world['task_b']}"),
         "import": ("GET", "/directives/import"),
+        # A well-formed digest of no checked file: the view answers, it does not load anything.
+        "confirm_import": ("POST", "/directives/import/confirm", {"digest": "0" * 64}),
         "units": ("GET", "/admin/units"),
         "new_unit": ("GET", "/admin/units/new"),
         "edit_unit": ("GET", f"/admin/units/{world['unit']}"),
@@ -105,7 +112,9 @@ def routes(world):
         "reset_password": ("GET", f"/admin/users/{world['user']}/password"),
         "toggle_user": ("POST", f"/admin/users/{world['user']}/active"),
         "change_password": ("GET", "/account/password"),
+        "end_other_sessions": ("POST", "/account/sessions/end-others"),
         "calendar": ("GET", "/admin/calendar"),
+        "delete_calendar_day": ("POST", f"/admin/calendar/{world['calendar_day']}/delete"),
         "record_event": ("POST", f"/tasks/{world['event_a']}/events"),
         "inbox": ("GET", "/inbox"),
         "calendar_feed": ("GET", "/calendar-feed"),
@@ -144,6 +153,9 @@ def routes(world):
         "publish_round": ("POST", f"/inspections/{world['round']}/publish"),
         "minutes_docx": ("GET", f"/inspections/{world['round']}/minutes.docx"),
         "criteria": ("GET", "/inspections/criteria"),
+        "default_criteria": ("POST", "/inspections/criteria/defaults"),
+        "toggle_criterion": ("POST", f"/inspections/criteria/{world['criterion']}/toggle"),
+        "photo": ("GET", f"/inspections/{world['round']}/items/{world['photo_item']}/photo"),
         "evaluations": ("GET", "/evaluation/"),
         "compute_evaluation": ("POST", "/evaluation/compute"),
         "evaluation": ("GET", f"/evaluation/{world['evaluation']}"),
@@ -166,6 +178,7 @@ ALLOWED = {
     "delegated_task": EVERYONE,
     "other_task": OVERSEERS,
     "import": {"admin"},
+    "confirm_import": {"admin"},
     "units": {"admin"},
     "new_unit": {"admin"},
     "edit_unit": {"admin"},
@@ -175,7 +188,9 @@ ALLOWED = {
     "reset_password": {"admin"},
     "toggle_user": {"admin"},
     "change_password": EVERYONE,
+    "end_other_sessions": EVERYONE,
     "calendar": {"admin", "office"},
+    "delete_calendar_day": {"admin", "office"},
     "record_event": OVERSEERS | {"unit_head"},
     "inbox": EVERYONE,
     "calendar_feed": EVERYONE,
@@ -213,6 +228,9 @@ ALLOWED = {
     "publish_round": {"admin", "office"},
     "minutes_docx": OVERSEERS,
     "criteria": {"admin", "office"},
+    "default_criteria": {"admin", "office"},
+    "toggle_criterion": {"admin", "office"},
+    "photo": OVERSEERS,
     "evaluations": OVERSEERS,
     "compute_evaluation": {"admin", "office"},
     "evaluation": OVERSEERS,
@@ -223,11 +241,11 @@ ALLOWED = {
 }
 
 
-def call(client, method, url):
+def call(client, method, url, data=None):
     if method == "GET":
         response = client.get(url)
     else:
-        response = client.post(url, data={"csrf_token": csrf_token(client, "/")})
+        response = client.post(url, data={"csrf_token": csrf_token(client, "/"), **(data or {})})
     response.close()  # downloads stream a file that must be closed
     return response
 
@@ -235,9 +253,9 @@ def call(client, method, url):
 @pytest.mark.parametrize("name", sorted(ALLOWED))
 @pytest.mark.parametrize("role", ROLES)
 def test_route_by_role(client, world, role, name):
-    method, url = routes(world)[name]
+    method, url, *data = routes(world)[name]
     login(client, role)
-    response = call(client, method, url)
+    response = call(client, method, url, *data)
     if role in ALLOWED[name]:
         # 422: the empty form reached the view and was refused for its content, not its sender.
         assert response.status_code in (200, 302, 422), (role, name, response.status_code)
@@ -249,7 +267,7 @@ def test_route_by_role(client, world, role, name):
 
 @pytest.mark.parametrize("name", sorted(set(ALLOWED) - {"home"}))
 def test_anonymous_is_sent_to_login(client, world, name):
-    method, url = routes(world)[name]
+    method, url, *_data = routes(world)[name]
     response = client.get(url) if method == "GET" else client.post(url)
     if method == "POST":
         assert response.status_code == 400  # no CSRF token: refused before anything else

@@ -10,9 +10,12 @@ from tracker.audit.models import AuditEntry
 from tracker.extensions import db
 
 
-def test_testing_config_is_applied(app):
-    assert app.testing
-    assert app.config["BABEL_DEFAULT_LOCALE"] == "vi"
+def test_pages_speak_vietnamese_unless_asked_otherwise(client):
+    html = client.get("/login").get_data(as_text=True)
+    assert '<html lang="vi">' in html
+    assert "Đăng nhập" in html
+    english = client.get("/login", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="vi">' in english  # the browser's language does not override the default
 
 
 def test_default_database_is_sqlite_in_instance(monkeypatch, tmp_path):
@@ -76,7 +79,7 @@ def test_foreign_keys_are_enforced(ctx):
     from tracker.org.models import User
 
     db.session.add(User(username="mo-coi", full_name="Mồ Côi", unit_id=999_999))
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError, match=r"(?i)foreign key"):
         db.session.flush()
     db.session.rollback()
 

@@ -24,12 +24,8 @@ NOW = datetime(2026, 11, 20, 9, tzinfo=LOCAL_TZ)
 
 
 def add(task, due: datetime, state=OccurrenceState.OPEN, submitted_delta=None, returned=0):
-    occurrence = Occurrence(task_id=task.id, unit_id=task.owner_unit_id,
-                            period_start=due.date(), period_end=due.date(), due_at=due,
-                            state=state, times_returned=returned,
-                            submitted_at=due + submitted_delta if submitted_delta else None)
-    db.session.add(occurrence)
-    return occurrence
+    return factories.occurrence(task, due, state, times_returned=returned,
+                                submitted_at=due + submitted_delta if submitted_delta else None)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event, select
 
 from tests import factories
-from tests.conftest import csrf_token, login, submit
+from tests.conftest import build_snapshot, close, csrf_token, login, submit
 from tracker.audit.models import AuditEntry
 from tracker.db import utcnow
 from tracker.directives import seeding
@@ -34,19 +34,37 @@ SEEDED_CODES = [
 ]
 
 
-@pytest.fixture
-def seeded(app):
+def seed_shipped_directive() -> dict[str, int]:
     """The shipped directive and one account per role; returns indicator ids by code."""
-    with app.app_context():
-        load_directive(seeding.load_file(SHIPPED), None)
-        factories.user(role="leader", unit_code="LD", username="lanhdao")
-        factories.user(role="office", unit_code="VP", username="vanphong")
-        factories.user(role="admin", unit_code="VP", username="admin")
-        factories.user(role="unit_head", unit_code="TTPVHCC", username="truong")
-        factories.user(role="staff", unit_code="TTPVHCC", username="canbo")
-        factories.user(role="unit_head", unit_code="PKT", username="truong.pkt")
-        db.session.commit()
-        return {i.code: i.id for i in db.session.scalars(select(Indicator))}
+    load_directive(seeding.load_file(SHIPPED), None)
+    factories.user(role="leader", unit_code="LD", username="lanhdao")
+    factories.user(role="office", unit_code="VP", username="vanphong")
+    factories.user(role="admin", unit_code="VP", username="admin")
+    factories.user(role="unit_head", unit_code="TTPVHCC", username="truong")
+    factories.user(role="staff", unit_code="TTPVHCC", username="canbo")
+    factories.user(role="unit_head", unit_code="PKT", username="truong.pkt")
+    db.session.flush()
+    return {i.code: i.id for i in db.session.scalars(select(Indicator))}
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory, sqlite_schema):
+    """Loading and planning the shipped directive is slow: once for the module, then each test
+    starts from a copy of its rows."""
+    return build_snapshot(tmp_path_factory.mktemp("shipped"), sqlite_schema,
+                          seed_shipped_directive)
+
+
+@pytest.fixture
+def app(shipped, tmp_path, sqlite_schema):
+    app = shipped.restore(tmp_path, sqlite_schema)
+    yield app
+    close(app)
+
+
+@pytest.fixture
+def seeded(shipped):
+    return shipped.result
 
 
 def user(username: str) -> User:

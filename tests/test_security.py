@@ -27,8 +27,6 @@ from tracker import create_app
 from tracker.auth.views import safe_next
 from tracker.db import utcnow
 from tracker.directives.models import Frequency
-from tracker.evidence import storage
-from tracker.evidence.models import Evidence, EvidenceKind
 from tracker.extensions import db
 from tracker.org import services as org
 from tracker.schedule.models import CalendarDay, DayKind
@@ -402,13 +400,9 @@ def fuzz_world(app):
         other_unit = db.session.scalar(select(Occurrence).where(
             Occurrence.task_id == task_b.id).limit(1))
         occurrences = [own, submitted, overdue, other_unit]
-        stored = storage.store(io.BytesIO(PNG), "anh.png")
-        evidence = Evidence(occurrence_id=occurrences[0].id, kind=EvidenceKind.FILE,
-                            sha256=stored.sha256, original_name="ảnh.png",
-                            media_type=stored.media_type, size=stored.size,
-                            uploaded_by_id=users["unit_head"].id)
+        evidence = factories.evidence(occurrences[0], users["unit_head"], name="ảnh.png")
         day = CalendarDay(day=date(2026, 9, 4), kind=DayKind.DAY_OFF, reason="Quyết định 1")
-        db.session.add_all([evidence, day])
+        db.session.add(day)
         db.session.commit()
         return {
             "occurrence_id": occurrences[0].id, "task_id": task_a.id, "unit_id":

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories
-from tracker.db import LOCAL_TZ, utcnow
+from tracker.db import LOCAL_TZ
 from tracker.extensions import db
 from tracker.schedule.status import Category, category_condition, category_expression, category_of
 from tracker.workflow.models import Occurrence, OccurrenceState
@@ -19,13 +19,10 @@ NOW = datetime(2026, 5, 5, 3, 0, tzinfo=LOCAL_TZ)  # 03:00 local
 def occurrence(task, due_delta: timedelta, state=OccurrenceState.OPEN,
                submitted_delta: timedelta | None = None, day: int = 0) -> Occurrence:
     due = NOW + due_delta
-    occ = Occurrence(task_id=task.id, unit_id=task.owner_unit_id,
-                     period_start=date(2026, 1, 1) + timedelta(days=day),
-                     period_end=date(2026, 1, 1),
-                     due_at=due, state=state,
-                     submitted_at=due + submitted_delta if submitted_delta is not None else None)
-    db.session.add(occ)
-    return occ
+    return factories.occurrence(
+        task, due, state, period_start=date(2026, 1, 1) + timedelta(days=day),
+        period_end=date(2026, 1, 1),
+        submitted_at=due + submitted_delta if submitted_delta is not None else None)
 
 
 CASES = [
@@ -77,8 +74,9 @@ def test_agenda_csv(ctx, runner):
     assert rows[0]["task_code"] == "PKT-01"
     assert rows[0]["unit_code"] == "PKT"
     assert rows[0]["due_at"] == "2026-05-05T11:00:00+07:00"
-    expected = category_of(db.session.scalars(select(Occurrence)).one(), utcnow())
-    assert rows[0]["status"] == expected.value
+    # Due on 5 May 2026 and never handed in: overdue by the time the command runs.
+    assert rows[0]["status"] == Category.OVERDUE.value
+    assert rows[0]["status_label"] == "Chưa hoàn thành – quá hạn"
     other = runner.invoke(args=["agenda", "--from", day.isoformat(), "--to", day.isoformat(),
                                 "--unit", "KHAC", "--csv"])
     assert other.output.strip().splitlines() == [

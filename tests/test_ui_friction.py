@@ -175,7 +175,7 @@ def test_queue_filters_and_next(app):
         assert queries.next_in_queue(pkt, after=made[0]) == made[2]
         due_by = (now - timedelta(days=4)).astimezone(LOCAL_TZ).date()
         early = queries.QueueFilter(due_by=due_by)
-        assert list(db.session.scalars(queries.queue_query(early)).unique()) == made[:2]
+        assert list(db.session.scalars(queries.verification_queue(early)).unique()) == made[:2]
         assert queries.QueueFilter.from_args({"due_by": "31/02"}).due_by is None
 
 

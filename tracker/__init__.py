@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import Flask
 
+from tracker.audit.keys import configure_audit_key
 from tracker.config import DEFAULTS, configure_database_uri, configure_secret_key
 
 
@@ -22,6 +23,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     configure_database_uri(app)
     configure_secret_key(app)
+    configure_audit_key(app)
 
     from tracker import web
 

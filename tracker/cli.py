@@ -12,7 +12,7 @@ from flask.cli import AppGroup, with_appcontext
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from tracker.audit.services import verify_chain
+from tracker.audit.cli import audit_cli
 from tracker.db import LOCAL_TZ
 from tracker.demo import simulate as simulate_history
 from tracker.directives import seeding
@@ -275,20 +275,6 @@ def evaluate_command(month_text, issue_it, reason, pdf_path, xlsx_path, docx_pat
         xlsx_path.write_bytes(evaluation_documents.report_xlsx(current))
     if docx_path:
         docx_path.write_bytes(evaluation_documents.report_docx(current))
-
-
-audit_cli = AppGroup("audit", help="Check the audit log.")
-
-
-@audit_cli.command("verify")
-def audit_verify() -> None:
-    """Recompute the hash chain; exit 1 and name the first entry that was edited or deleted."""
-    checked, problem = verify_chain()
-    if problem is not None:
-        click.echo(_("Audit log broken at entry %(id)d: %(reason)s.", id=problem.entry_id,
-                     reason=problem.reason), err=True)
-        raise SystemExit(1)
-    click.echo(_("Audit log intact: %(n)d entries checked.", n=checked))
 
 
 def register_commands(app: Flask) -> None:

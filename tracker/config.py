@@ -9,6 +9,11 @@ from flask import Flask
 DEFAULTS: dict[str, object] = {
     # None means: generate one into instance/secret_key on first run (see tracker.secrets).
     "SECRET_KEY": None,
+    # Keys the audit chain, password fingerprints and backup manifests; None means: generate
+    # one into instance/audit_key on first run. Keep a copy with the off-site backups.
+    "AUDIT_KEY": None,
+    # Each day's newest audit entry, outside the database; None means instance/audit_checkpoints.
+    "AUDIT_CHECKPOINT_FILE": None,
     # None means: SQLite file tracker.sqlite3 in the instance folder.
     "SQLALCHEMY_DATABASE_URI": None,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},

@@ -1,5 +1,8 @@
 """Flask extensions, created without an app and bound in :func:`tracker.create_app`."""
 
+from typing import Any
+
+from flask import has_request_context, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -10,7 +13,21 @@ from flask_wtf.csrf import CSRFProtect
 
 from tracker.db import Base
 
-db = SQLAlchemy(model_class=Base)
+# A page number past this shows an empty page: larger ones overflow the databases' OFFSET.
+MAX_PAGE = 1_000_000
+
+
+class TrackerSQLAlchemy(SQLAlchemy):
+    """Flask-SQLAlchemy whose ``paginate`` bounds the ``page`` a request asks for."""
+
+    def paginate(self, select: Any, *, page: int | None = None, **kwargs: Any) -> Any:
+        if page is None and has_request_context():
+            asked = request.args.get("page", 1, type=int)
+            page = min(max(asked, 1), MAX_PAGE)
+        return super().paginate(select, page=page, **kwargs)
+
+
+db = TrackerSQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

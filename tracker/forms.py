@@ -6,6 +6,8 @@ choice.") are translated in ours: they are listed here for extraction, and every
 loading WTForms' catalogs; ``register_request_hooks`` sets it on each request).
 """
 
+import math
+
 from flask import flash
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
@@ -42,6 +44,9 @@ class NumberField(StringField):
             self.data = float(text)
         except ValueError:
             raise ValidationError(_l("Write a number, for example 85 or 85,5.")) from None
+        if not math.isfinite(self.data):  # "nan", "inf", "1e309"
+            self.data = None
+            raise ValidationError(_l("Write a number, for example 85 or 85,5."))
 
     def _value(self):
         if self.data is None:

@@ -1,4 +1,4 @@
-"""Hardening around the views: proxy headers, cookie flags, login rate limits, weak passwords.
+"""Hardening around the views: proxy headers, cookie flags, login rate limits.
 
 Security headers on every response are set in :mod:`tracker.web`; this module adds what depends
 on how the site is deployed (behind nginx, over HTTPS) and on who is knocking (rate limits).
@@ -15,24 +15,6 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from tracker.extensions import db, limiter
-
-# Passwords that head every leaked-password list, plus the Vietnamese favourites. Short on
-# purpose: it catches what an attacker tries first, without shipping a dictionary.
-COMMON_PASSWORDS = frozenset({
-    "password", "password1", "password123", "passw0rd", "p@ssw0rd", "p@ssword", "qwerty123",
-    "qwertyui", "qwertyuiop", "1q2w3e4r", "1qaz2wsx", "abc12345", "abcd1234", "a1234567",
-    "a12345678", "aa123456", "123456789a", "12345678a", "1234567890a", "admin123", "admin@123",
-    "administrator", "iloveyou", "sunshine", "princess", "football", "baseball", "welcome1",
-    "letmein1", "trustno1", "superman", "zaq12wsx", "11111111a",
-    "matkhau", "matkhau1", "matkhau123", "matkhau@123", "mat-khau", "anhyeuem", "anhyeuem1",
-    "emyeuanh", "yeuemmaimai", "vietnam", "vietnam1", "vietnam123", "hanoi123", "saigon123",
-    "ubndxa123", "ubnd@123", "ubnd1234", "congchuc", "canbo123", "vanphong", "vanphong123",
-    "changeme", "changeme1", "khongbiet", "12345678x",
-})
-
-
-def is_common_password(password: str) -> bool:
-    return password.strip().lower() in COMMON_PASSWORDS
 
 
 def client_address() -> str:

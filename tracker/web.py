@@ -10,6 +10,7 @@ from flask import Flask, has_request_context, render_template, request, session
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -73,8 +74,15 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.is_active else None
+        """The user a session or remember-me cookie names, if its nonce is still current."""
+        row, _, rest = user_id.partition(".")
+        nonce = rest.partition(".")[0]
+        if not row.isdigit() or not nonce or int(row) > 2**31 - 1:
+            return None
+        user = db.session.get(User, int(row))
+        if user is None or not user.is_active or not user.session_matches(nonce):
+            return None
+        return user
 
 
 def register_blueprints(app: Flask) -> None:
@@ -125,6 +133,9 @@ def register_request_hooks(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.endpoint != "static" and current_user.is_authenticated:
+            # A signed-in page or a download must not stay in a shared computer's cache.
+            response.headers["Cache-Control"] = "no-store"
         return response
 
 

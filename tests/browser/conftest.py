@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from playwright.sync_api import Page, expect
 from werkzeug.serving import make_server
 
-from tests.conftest import fresh_schema
+from tests.conftest import PASSWORD, fresh_schema
 from tracker import create_app
 from tracker.extensions import db
 
@@ -105,3 +106,23 @@ def live_server(tmp_path: Path, live_server_seed: Callable[[], None]) -> Iterato
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+def log_in(page: Page, server: LiveServer, username: str, password: str = PASSWORD) -> None:
+    """Log in through the login form, as a person would, and land on the home page."""
+    response = page.goto(f"{server.url}/login")
+    assert response is not None
+    assert response.ok, f"/login answered {response.status}"
+    # The footer's language switches are submit buttons too: click the login form's own.
+    form = page.locator("form", has=page.locator("input[name=password]"))
+    form.locator("input[name=username]").fill(username)
+    form.locator("input[name=password]").fill(password)
+    form.locator("[type=submit]").click()
+    expect(page).to_have_url(f"{server.url}/")
+
+
+def log_out(page: Page) -> None:
+    page.locator(".navbar-toggler").click()
+    page.get_by_role("button", name="Đăng xuất").click()
+    # The click returns before the logout has answered: wait for the login page.
+    expect(page.locator("input[name=password]")).to_be_visible()

@@ -9,12 +9,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests import factories
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, log_in
 from tracker.db import LOCAL_TZ, utcnow
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "mat-khau-thu-nghiem"
 
 
 @pytest.fixture
@@ -28,11 +27,7 @@ def live_server_seed() -> Callable[[], None]:
 
 
 def test_round_from_opening_to_the_public_page(live_server: LiveServer, page: Page):
-    page.goto(f"{live_server.url}/login")
-    form = page.locator("form", has=page.locator("input[name=password]"))
-    form.locator("input[name=username]").fill("vanphong")
-    form.locator("input[name=password]").fill(PASSWORD)
-    form.locator("[type=submit]").click()
+    log_in(page, live_server, "vanphong")
 
     page.goto(f"{live_server.url}/inspections/")
     page.locator("#open-round-form select[name=units]").select_option(label="Phòng Kinh tế")

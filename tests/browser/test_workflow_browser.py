@@ -10,14 +10,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests import factories
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, log_in, log_out
 from tracker.db import utcnow
 from tracker.extensions import db
 from tracker.workflow.models import Occurrence
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "mat-khau-thu-nghiem"
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]"
        b"/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
 
@@ -34,22 +33,6 @@ def live_server_seed() -> Callable[[], None]:
                                   due_at=utcnow() + timedelta(days=2)))
 
     return seed
-
-
-def log_in(page: Page, server: LiveServer, username: str) -> None:
-    page.goto(f"{server.url}/login")
-    form = page.locator("form", has=page.locator("input[name=password]"))
-    form.locator("input[name=username]").fill(username)
-    form.locator("input[name=password]").fill(PASSWORD)
-    form.locator("[type=submit]").click()
-    expect(page).to_have_url(f"{server.url}/")
-
-
-def log_out(page: Page) -> None:
-    page.locator(".navbar-toggler").click()
-    page.get_by_role("button", name="Đăng xuất").click()
-    # The click returns before the logout has answered: wait for the login page.
-    expect(page.locator("input[name=password]")).to_be_visible()
 
 
 def test_hand_in_with_evidence_then_office_approves(live_server: LiveServer, page: Page):

@@ -6,6 +6,7 @@ AUDIT_ACTION_LABELS = {
     "occurrence.save": _l("saved the report"),
     "occurrence.submit": _l("handed in for verification"),
     "occurrence.verify": _l("approved"),
+    "occurrence.close_by_inspection": _l("closed by signing off the inspection round"),
     "occurrence.return": _l("returned the work"),
     "occurrence.skip": _l("marked as not required"),
     "occurrence.delegate": _l("assigned the period"),

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import enum
-import hashlib
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,6 +13,7 @@ from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select, text
 
+from tracker.audit import checkpoints, keys
 from tracker.audit.models import AuditEntry, AuditHead
 from tracker.db import utcnow
 from tracker.extensions import db
@@ -55,7 +54,8 @@ def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]:
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
-def _entry_hash(entry: AuditEntry) -> str:
+def entry_hash(entry: AuditEntry) -> str:
+    """The entry's HMAC over its content and the previous hash, keyed by the instance key."""
     payload = {
         "prev": entry.prev_hash,
         "at": entry.created_at.isoformat(),
@@ -68,8 +68,7 @@ def _entry_hash(entry: AuditEntry) -> str:
         "after": entry.after,
         "ip": entry.ip_address,
     }
-    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(blob.encode()).hexdigest()
+    return keys.mac("chain", keys.canonical(payload))
 
 
 def record(
@@ -88,6 +87,8 @@ def record(
     ``object_type``.
     """
     db.session.flush()  # give new objects their ids
+    if hasattr(obj, "_get_current_object"):  # current_user: name the User, not the proxy
+        obj = obj._get_current_object()
     # One writer at a time from here to the commit, so that two appends cannot both follow
     # the same last entry. PostgreSQL (read committed): an advisory lock. SQLite: a request
     # that writes holds the write lock from its start (web.py); a command run by a timer may
@@ -115,7 +116,7 @@ def record(
         ip_address=request.remote_addr if has_request_context() else None,
         prev_hash=last_hash or GENESIS_HASH,
     )
-    entry.entry_hash = _entry_hash(entry)
+    entry.entry_hash = entry_hash(entry)
     db.session.add(entry)
     db.session.flush()
     if head is None:
@@ -124,6 +125,7 @@ def record(
     else:
         head.entry_id, head.entry_hash = entry.id, entry.entry_hash
     db.session.flush()
+    checkpoints.note(entry)
     return entry
 
 
@@ -146,7 +148,7 @@ def verify_chain() -> tuple[int, ChainBreak | None]:
     for entry in rows.yield_per(1000):
         if entry.prev_hash != expected_prev:
             return checked, ChainBreak(entry.id, _l("the entry before it was deleted or changed"))
-        if _entry_hash(entry) != entry.entry_hash:
+        if entry_hash(entry) != entry.entry_hash:
             return checked, ChainBreak(entry.id, _l("its content was changed"))
         expected_prev = entry.entry_hash
         checked += 1

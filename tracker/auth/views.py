@@ -54,9 +54,29 @@ def login():
 def logout():
     form = ConfirmForm()
     if form.validate_on_submit():
+        if current_user.is_authenticated:
+            # The copied cookie and the remember-me token must not outlive the logout.
+            services.end_sessions(current_user, current_user, "user.logout")
         logout_user()
         flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))
+
+
+def stay_logged_in_here() -> None:
+    """After ending all of the account's sessions, give this browser a fresh one."""
+    remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+    login_user(current_user._get_current_object(), remember=remembered)
+
+
+@bp.route("/account/sessions/end-others", methods=["POST"])
+@login_required
+def end_other_sessions():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.end_sessions(current_user, current_user)
+        stay_logged_in_here()
+        flash(_("You have been logged out on every other device."), "success")
+    return redirect(url_for("auth.change_password"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -72,9 +92,10 @@ def change_password():
             except services.PasswordRejectedError as problem:
                 form.new_password.errors.append(str(problem))
             else:
+                stay_logged_in_here()
                 flash(_("Your password has been changed."), "success")
                 return redirect(url_for("dashboard.home"))
-    return render_template("auth/password.html", form=form)
+    return render_template("auth/password.html", form=form, end_form=ConfirmForm())
 
 
 @bp.route("/language/<code>", methods=["POST"])

@@ -22,6 +22,8 @@ from tracker.directives.schema import MESSAGES, message_for
 
 Location = tuple[str | int, ...]
 # Aliases can make a few lines expand into millions of nodes; no real directive comes close.
+# No directive file nests deeper than a handful of levels.
+MAX_DEPTH = 40
 MAX_NODES = 100_000
 
 
@@ -187,6 +189,20 @@ def _yaml_message(error: yaml.YAMLError) -> str:
     return _("The file is not valid YAML (%(detail)s).", detail=problem)
 
 
+def _too_deep_at(text: str) -> int | None:
+    """The line where nesting passes MAX_DEPTH, read from the parser's events (iterative),
+    before the composer, which recurses once per level and would overflow Python's stack."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return event.start_mark.line + 1
+        elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+            depth -= 1
+    return None
+
+
 def read_yaml(text: str, checker: Checker) -> Any:
     """Read the YAML into plain data, remembering the line of every key and item.
 
@@ -194,6 +210,11 @@ def read_yaml(text: str, checker: Checker) -> Any:
     what they mean, so no value is guessed and a bad one cannot crash the loader.
     """
     try:
+        too_deep = _too_deep_at(text)
+        if too_deep is not None:
+            checker.problems.append(Problem(checker.source, too_deep, "", _(
+                "Lists and mappings are nested more than %(n)d deep here.", n=MAX_DEPTH)))
+            return None
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark

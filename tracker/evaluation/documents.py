@@ -21,6 +21,7 @@ from tracker.evaluation.models import Evaluation, EvaluationRow
 from tracker.extensions import db
 from tracker.months import Month
 from tracker.org.models import User
+from tracker.reports.cells import cells
 from tracker.reports.pdf import render_report
 
 LEVEL_TEXT = {
@@ -181,22 +182,22 @@ def report_xlsx(evaluation: Evaluation) -> bytes:
     ranking.append(head)
     for row in data["rows"]:
         points = row.points
-        ranking.append([row.rank, row.unit.code, row.unit_name, points["quantity"],
+        ranking.append(cells([row.rank, row.unit.code, row.unit_name, points["quantity"],
                         points["quality"], points["progress"], points["task_results"],
                         points["inspection"], points["discipline"], points["indicators"],
                         points["general"], row.total, LEVEL_TEXT[row.level],
-                        LEVEL_TEXT[row.final_level], row.override_reason])
+                        LEVEL_TEXT[row.final_level], row.override_reason]))
     details = workbook.create_sheet("Chi tiet")
     details.append(["Đơn vị", "Mã nhiệm vụ", "Nhiệm vụ", "Hạn", "Nộp lúc", "Trạng thái",
                     "Người chịu trách nhiệm", "Lý do trừ điểm"])
     for row in data["rows"]:
         for item in row.details:
             submitted = data["local"](item["submitted_at"])
-            details.append([row.unit_name, item["task_code"], item["task_title"],
+            details.append(cells([row.unit_name, item["task_code"], item["task_title"],
                             data["local"](item["due_at"]).strftime("%d/%m/%Y %H:%M"),
                             submitted.strftime("%d/%m/%Y %H:%M") if submitted else "",
                             STATE_TEXT[item["state"]], item["responsible"],
-                            ", ".join(REASON_TEXT[r] for r in item["reasons"])])
+                            ", ".join(REASON_TEXT[r] for r in item["reasons"])]))
     for sheet in (ranking, details):
         for cell in sheet[1]:
             cell.font = Font(bold=True)
@@ -211,6 +212,7 @@ def report_csv(evaluation: Evaluation) -> str:
     writer.writerow(["rank", "unit_code", "unit_name", "task_results", "general", "total",
                      "level", "final_level"])
     for row in evaluation.rows:
-        writer.writerow([row.rank, row.unit.code, row.unit_name, row.points["task_results"],
-                         row.points["general"], row.total, row.level, row.final_level])
+        writer.writerow(cells([row.rank, row.unit.code, row.unit_name,
+                               row.points["task_results"], row.points["general"], row.total,
+                               row.level, row.final_level]))
     return buffer.getvalue()

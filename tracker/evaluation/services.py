@@ -17,10 +17,11 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import aliased
 
+from tracker.audit import checkpoints
 from tracker.audit.services import record
 from tracker.db import utcnow
 from tracker.directives.models import Task
-from tracker.evaluation import scoring
+from tracker.evaluation import policies, scoring
 from tracker.evaluation.documents import report_pdf
 from tracker.evaluation.models import Evaluation, EvaluationRow, EvaluationStatus
 from tracker.extensions import db
@@ -29,6 +30,7 @@ from tracker.indicators.targets import Status as IndicatorStatus
 from tracker.inspections.models import InspectionItem, InspectionRound, ItemResult, RoundState
 from tracker.months import Month
 from tracker.org.models import Role, Unit, User
+from tracker.reports.cells import clean_text
 from tracker.schedule.status import UNFINISHED_STATES
 from tracker.workflow.models import AccountabilityDecision, Occurrence, OccurrenceState
 
@@ -164,6 +166,8 @@ def details(first: date, now: datetime | None = None) -> dict[int, list[dict]]:
 def compute(actor: User | None, first: date, reason: str = "",
             now: datetime | None = None) -> Evaluation:
     """Compute (or recompute) the month's draft. Correcting an issued month needs a reason."""
+    if actor is not None and not policies.can_compute(actor):
+        raise PermissionError
     month = Month.of(first).stored
     current_rules = rules()
     versions = db.session.scalars(
@@ -210,10 +214,11 @@ def compute(actor: User | None, first: date, reason: str = "",
 def override_level(actor: User, row: EvaluationRow, level: scoring.Level,
                    reason: str) -> EvaluationRow:
     """The leaders' decision on a unit's level (for example, to respect the cap)."""
-    if actor.role != Role.LEADER:
+    if not policies.can_decide(actor):
         raise PermissionError
     if row.evaluation.is_frozen:
         raise EvaluationError(_("An issued evaluation cannot be changed; compute a correction."))
+    reason = clean_text(reason)  # a vertical tab pasted from Word would break the documents
     if not reason.strip():
         raise EvaluationError(_("Give the reason for changing the level."))
     before = {"final_level": row.final_level}
@@ -231,7 +236,7 @@ def issue(actor: User | None, evaluation: Evaluation, number: str = "") -> Evalu
     """Freeze the draft: store the PDF as signed, with its SHA-256; earlier issues stand aside."""
     if evaluation.status != EvaluationStatus.DRAFT:
         raise EvaluationError(_("This version is already issued."))
-    if actor is not None and actor.role != Role.LEADER:
+    if actor is not None and not policies.can_decide(actor):
         raise PermissionError
     for earlier in db.session.scalars(select(Evaluation).where(
             Evaluation.month == evaluation.month,
@@ -242,7 +247,7 @@ def issue(actor: User | None, evaluation: Evaluation, number: str = "") -> Evalu
     evaluation.issued_by_id = actor.id if actor else None
     evaluation.issued_at = utcnow()
     db.session.flush()
-    evaluation.pdf = report_pdf(evaluation)
+    evaluation.pdf = checkpoints.stamp_pdf(report_pdf(evaluation))  # the log's newest entry
     evaluation.pdf_sha256 = hashlib.sha256(evaluation.pdf).hexdigest()
     db.session.flush()
     record(actor, "evaluation.issue", evaluation,

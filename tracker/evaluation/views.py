@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from tracker.charts import percent_bars
 from tracker.db import utcnow
-from tracker.evaluation import documents, services
+from tracker.evaluation import documents, policies, services
 from tracker.evaluation.forms import (
     LEVEL_LABELS,
     REASON_LABELS,
@@ -25,17 +25,15 @@ from tracker.evaluation.scoring import Level
 from tracker.extensions import db
 from tracker.forms import flash_errors
 from tracker.months import Month
-from tracker.org.models import Role
 from tracker.reports import download
 
 bp = Blueprint("evaluation", __name__, url_prefix="/evaluation")
-READERS = (Role.ADMIN, Role.LEADER, Role.OFFICE)
 
 
 @bp.before_request
 @login_required
 def require_reader():
-    if current_user.role not in READERS:
+    if not policies.can_read(current_user):
         abort(403)
 
 
@@ -52,7 +50,7 @@ def index():
         select(Evaluation).order_by(Evaluation.month.desc(), Evaluation.version.desc()).limit(60)
     ).all()
     form = None
-    if current_user.role in (Role.OFFICE, Role.ADMIN):
+    if policies.can_compute(current_user):
         form = ComputeForm(month=Month.of(utcnow()).shift(-1).stored)
     return render_template("evaluation/index.html", versions=versions, form=form,
                            status_names=STATUS_LABELS)
@@ -60,7 +58,7 @@ def index():
 
 @bp.route("/compute", methods=["POST"])
 def compute():
-    if current_user.role not in (Role.OFFICE, Role.ADMIN):
+    if not policies.can_compute(current_user):
         abort(403)
     form = ComputeForm()
     if not form.validate_on_submit():
@@ -83,7 +81,7 @@ def detail(evaluation_id: int):
     rows = db.session.scalars(
         select(EvaluationRow).where(EvaluationRow.evaluation_id == evaluation.id)
         .options(joinedload(EvaluationRow.unit)).order_by(EvaluationRow.position)).all()
-    leader = current_user.role == Role.LEADER and not evaluation.is_frozen
+    leader = policies.can_decide(current_user) and not evaluation.is_frozen
     counts = dict.fromkeys((level.value for level in Level), 0)
     for row in rows:
         counts[row.final_level] += 1
@@ -93,7 +91,7 @@ def detail(evaluation_id: int):
         levels=LEVEL_LABELS, issue_form=IssueForm() if leader else None,
         override_form=OverrideForm() if leader else None,
         recompute_form=ComputeForm(month=evaluation.month)
-        if current_user.role in (Role.OFFICE, Role.ADMIN) else None,
+        if policies.can_compute(current_user) else None,
         chart=percent_bars(_("Total score"), [(r.unit_name, r.total) for r in rows]),
     )
 
@@ -111,7 +109,7 @@ def unit(evaluation_id: int, row_id: int):
 
 @bp.route("/<int:evaluation_id>/rows/<int:row_id>/level", methods=["POST"])
 def override(evaluation_id: int, row_id: int):
-    if current_user.role != Role.LEADER:
+    if not policies.can_decide(current_user):
         abort(403)
     evaluation = get_evaluation_or_404(evaluation_id)
     row = db.session.get(EvaluationRow, row_id)
@@ -133,7 +131,7 @@ def override(evaluation_id: int, row_id: int):
 
 @bp.route("/<int:evaluation_id>/issue", methods=["POST"])
 def issue(evaluation_id: int):
-    if current_user.role != Role.LEADER:
+    if not policies.can_decide(current_user):
         abort(403)
     evaluation = get_evaluation_or_404(evaluation_id)
     form = IssueForm()

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from tracker.db import utcnow
+from tracker.evidence import storage
 from tracker.extensions import db
 from tracker.indicators import index766, periods, policies, queries, services
 from tracker.indicators.charts import line_chart
@@ -219,6 +220,7 @@ def pending():
 def pending_dir() -> Path:
     path = Path(current_app.instance_path) / "pending-readings"
     path.mkdir(parents=True, exist_ok=True)
+    storage.remove_stale_files(path)  # files checked but never confirmed, after a day
     return path
 
 

@@ -30,6 +30,7 @@ from tracker.inspections.models import (
     RoundState,
 )
 from tracker.org.models import Role, Unit, UnitKind, User
+from tracker.reports.cells import clean_text
 from tracker.schedule.calendar import WorkCalendar
 from tracker.schedule.planning import sync_tasks
 from tracker.schedule.status import UNFINISHED_STATES
@@ -63,21 +64,29 @@ def local_bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 
 def active_criteria() -> list[ChecklistCriterion]:
-    criteria = list(db.session.scalars(
+    return list(db.session.scalars(
         select(ChecklistCriterion).where(ChecklistCriterion.is_active)
         .order_by(ChecklistCriterion.position, ChecklistCriterion.id)))
-    if criteria or db.session.scalar(select(func.count(ChecklistCriterion.id))):
-        return criteria
+
+
+def ensure_default_criteria(actor: User) -> bool:
+    """A new installation starts from the default list, written the first time someone changes
+    the list or opens a round; False when a list already exists."""
+    if db.session.scalar(select(func.count(ChecklistCriterion.id))):
+        return False
     for position, text in enumerate(DEFAULT_CRITERIA):
         db.session.add(ChecklistCriterion(text=text, position=position))
     db.session.flush()
-    return active_criteria()
+    record(actor, "inspection.criteria_default", None, object_type="ChecklistCriterion",
+           after={"count": len(DEFAULT_CRITERIA)}, summary=str(len(DEFAULT_CRITERIA)))
+    return True
 
 
 def add_criterion(actor: User, text: str) -> ChecklistCriterion:
     text = text.strip()
     if not text:
         raise InspectionError(_("Write the criterion."))
+    ensure_default_criteria(actor)
     position = (db.session.scalar(select(func.max(ChecklistCriterion.position))) or 0) + 1
     criterion = ChecklistCriterion(text=text, position=position)
     db.session.add(criterion)
@@ -114,6 +123,7 @@ def open_round(actor: User, window_start: date,
                                 "the month."))
     start, end = window_for(window_start)
     marking.refuse_duplicate(start, unit_ids or [], _scope_of(unit_ids))
+    ensure_default_criteria(actor)
     inspection = InspectionRound(window_start=start, window_end=end, opened_by_id=actor.id)
     if unit_ids:
         inspection.units = list(db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids))))
@@ -159,14 +169,14 @@ def mark_item(actor: User, item: InspectionItem, result: ItemResult, note: str,
     require_open(item.round)
     if result == ItemResult.PASS and marking.not_yet_due(item):
         raise InspectionError(_("This period is not yet due: it cannot be marked met."))
+    note = clean_text(note)  # a vertical tab pasted from Word would break the minutes
     if result == ItemResult.FAIL and not note.strip():
         raise InspectionError(_("Say what was found when an item fails."))
     before = snapshot(item, ["result", "note", "photo_name"])
     if photo is not None and photo.filename:
-        stored = storage.store(photo.stream, photo.filename)
-        if not stored.media_type.startswith("image/"):
-            raise InspectionError(_("The photo must be a JPG or PNG picture."))
-        item.photo_sha256, item.photo_name = stored.sha256, photo.filename[:255]
+        name = storage.clean_filename(photo.filename, "anh")
+        stored = storage.store(photo.stream, name, storage.IMAGES)
+        item.photo_sha256, item.photo_name = stored.sha256, name
     item.result, item.note = result, note.strip()
     item.marked_by_id, item.marked_at = actor.id, utcnow()
     db.session.flush()
@@ -247,13 +257,14 @@ def complete(actor: User, inspection: InspectionRound, inspector: User, signed_o
         duty.report = _("Inspection round of %(start)s – %(end)s signed off.",
                         start=inspection.window_start.strftime("%d/%m/%Y"),
                         end=inspection.window_end.strftime("%d/%m/%Y"))
+        # Done by the act of signing off, not verified by anyone: nobody checks their own work.
         duty.state = OccurrenceState.VERIFIED
         duty.submitted_at = duty.verified_at = now
-        duty.verified_by_id = actor.id
+        duty.verified_by_id = None
         db.session.flush()
-        record(actor, "occurrence.verify", duty, before=duty_before,
-               after=snapshot(duty, ["state", "report", "submitted_at", "verified_at"]),
-               summary=duty.task.code)
+        record(actor, "occurrence.close_by_inspection", duty, before=duty_before,
+               after={**snapshot(duty, ["state", "report", "submitted_at", "verified_at"]),
+                      "closed_by_round": inspection.id}, summary=duty.task.code)
     return inspection
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 from flask import (
@@ -19,16 +20,14 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
-from tracker.audit.models import AuditEntry
+from tracker.audit import queries as audit_queries
 from tracker.db import LOCAL_TZ, utcnow
 from tracker.evidence import storage
 from tracker.extensions import db
 from tracker.forms import ConfirmForm, flash_errors
-from tracker.inspections import documents, marking, policies, services
+from tracker.inspections import documents, marking, policies, queries, services
 from tracker.inspections.forms import (
     RESULT_LABELS,
     CompleteForm,
@@ -45,9 +44,8 @@ from tracker.inspections.models import (
     ItemResult,
     RoundState,
 )
-from tracker.org.models import Unit, UnitKind, User
+from tracker.org.models import Unit, User
 from tracker.reports import download
-from tracker.workflow.models import Occurrence
 
 bp = Blueprint("inspections", __name__, url_prefix="/inspections")
 
@@ -94,18 +92,12 @@ def window_choices() -> list[SelectChoice]:
 
 
 def unit_choices() -> list[SelectChoice]:
-    units = db.session.scalars(select(Unit).where(Unit.is_active,
-                                                  Unit.kind != UnitKind.LEADERSHIP)
-                               .order_by(Unit.name))
-    return [SelectChoice(str(unit.id), unit.name) for unit in units]
+    return [SelectChoice(str(unit.id), unit.name) for unit in queries.inspectable_units()]
 
 
 @bp.route("/")
 def rounds():
-    items = db.session.scalars(
-        select(InspectionRound).options(selectinload(InspectionRound.units))
-        .order_by(InspectionRound.window_start.desc(), InspectionRound.id.desc()).limit(48)
-    ).all()
+    items = queries.recent_rounds()
     form = None
     if policies.can_run(current_user):
         form = OpenRoundForm()
@@ -140,16 +132,7 @@ def open_round():
 
 
 def render_round(inspection: InspectionRound, status: int = 200, complete_form=None):
-    items = db.session.scalars(
-        select(InspectionItem).where(InspectionItem.round_id == inspection.id)
-        .options(joinedload(InspectionItem.unit),
-                 joinedload(InspectionItem.occurrence).joinedload(Occurrence.task),
-                 joinedload(InspectionItem.follow_up_task))
-        .order_by(InspectionItem.unit_id, InspectionItem.position)
-    ).unique().all()
-    by_unit: dict[Unit, list[InspectionItem]] = {}
-    for item in items:
-        by_unit.setdefault(item.unit, []).append(item)
+    by_unit = queries.items_by_unit(inspection)
     editable = inspection.state == RoundState.OPEN and policies.can_run(current_user)
     if complete_form is None and editable:
         complete_form = CompleteForm(signed_on=utcnow().astimezone(LOCAL_TZ).date())
@@ -160,11 +143,7 @@ def render_round(inspection: InspectionRound, status: int = 200, complete_form=N
     if editable:
         follow_up_form = FollowUpForm()
         follow_up_form.owner.choices = unit_choices()
-    history = db.session.scalars(
-        select(AuditEntry).where(AuditEntry.object_type == "InspectionRound",
-                                 AuditEntry.object_id == inspection.id)
-        .options(joinedload(AuditEntry.actor)).order_by(AuditEntry.id.desc()).limit(100)
-    ).all()
+    history = audit_queries.history("InspectionRound", inspection.id, limit=100)
     return render_template(
         "inspections/detail.html", inspection=inspection, by_unit=by_unit, editable=editable,
         runner=policies.can_run(current_user), mark_form=MarkForm(),
@@ -308,8 +287,11 @@ def photo(round_id: int, item_id: int):
     item = get_item_or_404(get_round_or_404(round_id), item_id)
     if not item.photo_sha256:
         abort(404)
-    return send_file(storage.path_for(item.photo_sha256), as_attachment=True,
-                     download_name=item.photo_name or "anh.jpg", max_age=0)
+    media_type = storage.media_type_of(item.photo_sha256)
+    extension = "png" if media_type == "image/png" else "jpg"
+    name = Path(storage.clean_filename(item.photo_name, "anh")).stem or "anh"
+    return send_file(storage.path_for(item.photo_sha256), mimetype=media_type,
+                     as_attachment=True, download_name=f"{name}.{extension}", max_age=0)
 
 
 @bp.route("/<int:round_id>/minutes.pdf")
@@ -333,12 +315,16 @@ def criteria():
         services.add_criterion(current_user, form.text.data)
         flash(_("Criterion added."), "success")
         return redirect(url_for("inspections.criteria"))
-    services.active_criteria()  # a new installation starts with the default list
-    rows = db.session.scalars(
-        select(ChecklistCriterion).order_by(ChecklistCriterion.position, ChecklistCriterion.id)
-    ).all()
-    return render_template("inspections/criteria.html", form=form, criteria=rows,
-                           toggle_form=ConfirmForm())
+    return render_template("inspections/criteria.html", form=form, criteria=queries.all_criteria(),
+                           defaults=services.DEFAULT_CRITERIA, toggle_form=ConfirmForm())
+
+
+@bp.route("/criteria/defaults", methods=["POST"])
+def default_criteria():
+    require_runner()
+    if ConfirmForm().validate_on_submit():
+        services.ensure_default_criteria(current_user)
+    return redirect(url_for("inspections.criteria"))
 
 
 @bp.route("/criteria/<int:criterion_id>/toggle", methods=["POST"])

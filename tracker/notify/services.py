@@ -7,6 +7,7 @@ each person once per local day, and each overdue occurrence reaches each escalat
 
 from __future__ import annotations
 
+import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -14,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
 from tracker.audit.services import record
@@ -210,3 +211,34 @@ def unread_count(user: User) -> int:
             Notification.user_id == user.id, Notification.read_at.is_(None)
         )
     )
+
+
+def mark_all_read(actor: User) -> int:
+    """Mark every unread notice of ``actor`` as read; returns how many were."""
+    count = db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == actor.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    ).rowcount
+    if count:
+        record(actor, "notification.read_all", actor, after={"count": count},
+               summary=actor.username)
+    return count
+
+
+def renew_calendar_token(actor: User) -> str:
+    """Give ``actor`` a new secret calendar address; the old one stops working at once."""
+    had_feed = actor.ical_token is not None
+    actor.ical_token = secrets.token_urlsafe(32)
+    record(actor, "user.ical_token_renew" if had_feed else "user.ical_token_create", actor,
+           summary=actor.username)
+    return actor.ical_token
+
+
+def revoke_calendar_token(actor: User) -> bool:
+    """Remove ``actor``'s calendar address; False when there was none."""
+    if actor.ical_token is None:
+        return False
+    actor.ical_token = None
+    record(actor, "user.ical_token_revoke", actor, summary=actor.username)
+    return True

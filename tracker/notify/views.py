@@ -1,16 +1,14 @@
 """The in-app inbox and the personal calendar feed."""
 
-import secrets
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from tracker.audit.services import record
-from tracker.db import utcnow
 from tracker.extensions import db
 from tracker.forms import ConfirmForm
+from tracker.notify import services
 from tracker.notify.ical import feed_for
 from tracker.notify.models import Notification
 from tracker.org.models import User
@@ -34,11 +32,7 @@ def inbox():
 @login_required
 def mark_all_read():
     if ConfirmForm().validate_on_submit():
-        db.session.execute(
-            update(Notification)
-            .where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
-            .values(read_at=utcnow())
-        )
+        services.mark_all_read(current_user)
     return redirect(url_for("notify.inbox"))
 
 
@@ -47,10 +41,7 @@ def mark_all_read():
 def calendar_feed():
     form = ConfirmForm()
     if form.validate_on_submit():
-        had_feed = current_user.ical_token is not None
-        current_user.ical_token = secrets.token_urlsafe(32)
-        record(current_user, "user.ical_token_renew" if had_feed else "user.ical_token_create",
-               current_user, summary=current_user.username)
+        services.renew_calendar_token(current_user)
         flash(_("A new secret address was made; the old one no longer works."), "success")
         return redirect(url_for("notify.calendar_feed"))
     feed_url = None
@@ -62,10 +53,7 @@ def calendar_feed():
 @bp.route("/calendar-feed/revoke", methods=["POST"])
 @login_required
 def revoke_calendar_feed():
-    if ConfirmForm().validate_on_submit() and current_user.ical_token:
-        current_user.ical_token = None
-        record(current_user, "user.ical_token_revoke", current_user,
-               summary=current_user.username)
+    if ConfirmForm().validate_on_submit() and services.revoke_calendar_token(current_user):
         flash(_("The calendar address was revoked."), "info")
     return redirect(url_for("notify.calendar_feed"))
 

@@ -12,9 +12,10 @@ manifest is complete, so a folder with the final name is always a whole backup. 
 copied before the evidence: files are stored before the rows that name them are committed, so
 every file the copied database refers to is already on disk when the evidence is copied.
 
-A restore checks every checksum before it touches anything; a damaged or edited backup is
-refused whole. It then puts back the evidence files (content-addressed, so adding them is
-harmless) and last the database, in one transaction.
+A restore checks every checksum, the manifest's signature and the database's integrity before
+it touches anything (tracker.ops.trust); a damaged or edited backup is refused whole. It then
+puts back the evidence files (content-addressed, so adding them is harmless) and last the
+database, in one transaction.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from sqlalchemy.engine import URL
 
 from tracker.evidence.storage import storage_root
 from tracker.extensions import db
+from tracker.ops import trust
 
 MANIFEST = "manifest.json"
 FORMAT = "ro-viec-backup"
@@ -232,7 +234,8 @@ def create_backup(target: Path) -> dict[str, Any]:
             "files": files,
         }
         manifest_path = work / MANIFEST
-        manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
+        manifest_path.write_text(json.dumps(trust.sign(manifest), indent=2,
+                                            ensure_ascii=False) + "\n",
                                  encoding="utf-8")
         _fsync(manifest_path)
         if target.exists():
@@ -375,15 +378,20 @@ def restore_backup(source: Path) -> dict[str, Any]:
     if manifest["engine"] != engine:
         raise BackupError(_("This is a backup of a %(backup)s database, but the application "
                             "uses %(current)s.", backup=manifest["engine"], current=engine))
-    if engine == "postgresql":
-        pg_tool("pg_restore")  # before anything changes: a missing tool must change nothing
+    database_file = source / manifest["database_file"]
+    problem = trust.signature_problem(manifest) or (
+        trust.sqlite_problem(database_file) if engine == "sqlite" else None)
+    if problem:
+        raise BackupError(problem)
+    if engine == "postgresql":  # before anything changes: a missing tool or a damaged dump
+        _run_pg([pg_tool("pg_restore"), "--list", str(database_file)], dict(os.environ))
     _restore_evidence(source, manifest)
     db.session.remove()
     db.engine.dispose()
-    database_file = source / manifest["database_file"]
     if engine == "sqlite":
         _restore_sqlite(database_file, _sqlite_path())
     else:
         _restore_postgresql(database_file)
     db.engine.dispose()
+    trust.restored_checkpoints(manifest)
     return manifest

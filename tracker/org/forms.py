@@ -10,7 +10,6 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
-    Email,
     EqualTo,
     Length,
     Optional,
@@ -23,6 +22,10 @@ from tracker.org.labels import ROLE_LABELS, UNIT_KIND_LABELS
 from tracker.org.models import Role, UnitKind
 from tracker.org.queries import unit_staff
 
+# An address's shape (WTForms' Email() needs the email_validator package, and mail delivery is
+# the real test of an address anyway).
+EMAIL_PATTERN = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$",
+                       message=_l("Write an e-mail address, for example ten@ubnd.gov.vn."))
 CODE_PATTERN = Regexp(r"^[A-Za-z0-9_.-]+$", message=_l("Use letters, digits, dots, dashes."))
 
 
@@ -70,7 +73,7 @@ class UserForm(FlaskForm):
     )
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     title = StringField(_l("Job title"), validators=[Optional(), Length(max=200)])
-    email = StringField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)])
+    email = StringField(_l("E-mail"), validators=[Optional(), Length(max=254), EMAIL_PATTERN])
     role = SelectField(
         _l("Role"), choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()]
     )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import hmac
+import secrets
 from datetime import datetime
 
 from flask import current_app
@@ -29,6 +31,10 @@ class Role(enum.StrEnum):
     OFFICE = "office"
     UNIT_HEAD = "unit_head"
     STAFF = "staff"
+
+
+def new_session_nonce() -> str:
+    return secrets.token_hex(16)
 
 
 class Unit(db.Model):
@@ -74,8 +80,22 @@ class User(UserMixin, db.Model):
     ical_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Part of every session's and remember-me cookie's user id: a new value ends them all.
+    session_nonce: Mapped[str] = mapped_column(String(32), default=new_session_nonce)
 
     unit: Mapped[Unit | None] = relationship(back_populates="members", foreign_keys=[unit_id])
+
+    def get_id(self) -> str:
+        """Flask-Login's alternative id: the row, this user's session nonce, and a per-login
+        salt (so each login's remember-me token differs; only the nonce is checked)."""
+        return f"{self.id}.{self.session_nonce}.{secrets.token_hex(8)}"
+
+    def session_matches(self, nonce: str) -> bool:
+        return hmac.compare_digest(self.session_nonce.encode(), nonce.encode())
+
+    def end_sessions(self) -> None:
+        """Every cookie naming the old nonce (sessions, remember-me tokens) stops working."""
+        self.session_nonce = new_session_nonce()
 
     def set_password(self, password: str) -> None:
         method = current_app.config["PASSWORD_HASH_METHOD"]

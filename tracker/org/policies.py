@@ -19,6 +19,17 @@ def sees_everything(user: User) -> bool:
     return user.is_authenticated and user.role in OVERSEERS
 
 
+def may_set_role(actor: User | None, user: User, role: Role) -> bool:
+    """No administrator takes the administrator role away from themselves: someone must be left
+    to administer. A command run by the system (no actor) may."""
+    return actor is None or actor.id != user.id or role == Role.ADMIN
+
+
+def may_set_active(actor: User | None, user: User) -> bool:
+    """No one locks (or unlocks) their own account."""
+    return actor is None or actor.id != user.id
+
+
 def roles_required(*roles: Role):
     """Refuse the view with 403 unless the logged-in user has one of ``roles``."""
 

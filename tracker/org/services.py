@@ -2,37 +2,31 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
+from tracker.audit import keys
 from tracker.audit.services import changed, record, snapshot
 from tracker.db import utcnow
 from tracker.extensions import db
+from tracker.org import policies
 from tracker.org.models import Role, Unit, UnitKind, User
-from tracker.security import is_common_password
+from tracker.org.passwords import PasswordRejectedError as PasswordRejectedError
+from tracker.org.passwords import check_password_policy
+
+_DUMMY_HASHES: dict[str, str] = {}
+# What the log records of an account (never the password hash, nor the session nonce).
+USER_FIELDS = ["id", "username", "full_name", "title", "email", "role", "unit_id", "person_code",
+               "is_active", "is_demo", "created_at"]
 
 
-class PasswordRejectedError(ValueError):
-    """The new password breaks the policy; the message says how, in the user's language."""
-
-
-def check_password_policy(password: str, username: str) -> None:
-    minimum = current_app.config["MIN_PASSWORD_LENGTH"]
-    if len(password) < minimum:
-        raise PasswordRejectedError(
-            _("The password must have at least %(n)d characters.", n=minimum)
-        )
-    if password.isdigit():
-        raise PasswordRejectedError(_("The password must not be only digits."))
-    if password.lower() == username.lower():
-        raise PasswordRejectedError(_("The password must not be the same as the username."))
-    if is_common_password(password):
-        raise PasswordRejectedError(
-            _("This password is among the first that attackers try; choose another.")
-        )
+class SelfLockoutError(ValueError):
+    """An administrator tried to lock themselves out; the message says how."""
 
 
 def username_taken(username: str, exclude_id: int | None = None) -> bool:
@@ -70,6 +64,11 @@ def update_unit(actor: User | None, unit: Unit, **fields: Any) -> Unit:
     return unit
 
 
+def _password_fingerprint(user: User) -> dict[str, str | None]:
+    """What the log keeps of the password hash, so ``audit verify`` notices a change by SQL."""
+    return {"password_fingerprint": keys.password_fingerprint(user.password_hash)}
+
+
 def create_user(actor: User | None, password: str | None = None, **fields: Any) -> User:
     user = User(**fields)
     if password is not None:
@@ -77,24 +76,36 @@ def create_user(actor: User | None, password: str | None = None, **fields: Any) 
         user.set_password(password)
     db.session.add(user)
     db.session.flush()
-    record(actor, "user.create", user, after=snapshot(user), summary=user.username)
+    record(actor, "user.create", user, after={**snapshot(user, USER_FIELDS),
+                                              **_password_fingerprint(user)},
+           summary=user.username)
     return user
 
 
 def update_user(actor: User | None, user: User, **fields: Any) -> User:
-    before = snapshot(user)
+    """Change an account; a new role ends the person's sessions (they log in afresh)."""
+    if "role" in fields and not policies.may_set_role(actor, user, fields["role"]):
+        raise SelfLockoutError(_("You cannot take the administrator role away from yourself."))
+    before = snapshot(user, USER_FIELDS)
     for name, value in fields.items():
         setattr(user, name, value)
+    if user.role.value != before["role"]:
+        user.end_sessions()
     db.session.flush()
-    old, new = changed(before, snapshot(user))
+    old, new = changed(before, snapshot(user, USER_FIELDS))
     if new:
         record(actor, "user.update", user, before=old, after=new, summary=user.username)
     return user
 
 
-def set_active(actor: User, user: User, active: bool) -> User:
+def set_active(actor: User | None, user: User, active: bool) -> User:
+    """Lock or unlock an account; locking ends every session it has."""
+    if not policies.may_set_active(actor, user):
+        raise SelfLockoutError(_("You cannot lock your own account."))
     if user.is_active != active:
         user.is_active = active
+        if not active:
+            user.end_sessions()
         action = "user.activate" if active else "user.deactivate"
         record(actor, action, user, before={"is_active": not active},
                after={"is_active": active}, summary=user.username)
@@ -102,10 +113,18 @@ def set_active(actor: User, user: User, active: bool) -> User:
 
 
 def set_password(actor: User | None, user: User, password: str) -> None:
-    """Set a password (an administrator's reset, or the user's own change)."""
+    """Set a password (an administrator's reset, or the user's own change); every session
+    of the account ends (the view logs the person changing their own back in)."""
     check_password_policy(password, user.username)
     user.set_password(password)
+    user.end_sessions()
     action = "user.change_password" if actor is user else "user.reset_password"
+    record(actor, action, user, after=_password_fingerprint(user), summary=user.username)
+
+
+def end_sessions(actor: User, user: User, action: str = "user.end_sessions") -> None:
+    """Log the account out everywhere (its cookies and remember-me tokens stop working)."""
+    user.end_sessions()
     record(actor, action, user, summary=user.username)
 
 
@@ -115,10 +134,23 @@ def note_login(user: User) -> None:
 
 
 def authenticate(username: str, password: str) -> User | None:
+    """The account these credentials open, or None; as slow for an unknown name as a known one
+    (a dummy hash is checked), so timing does not tell which usernames exist."""
     user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
-    if user is None or not user.can_log_in or not user.check_password(password):
+    if user is None or user.password_hash is None:
+        check_password_hash(dummy_password_hash(), password)
+        return None
+    if not user.check_password(password) or not user.can_log_in:
         return None
     return user
+
+
+def dummy_password_hash() -> str:
+    """A hash made with the configured method, to check a password against in vain."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash(secrets.token_hex(16), method=method)
+    return _DUMMY_HASHES[method]
 
 
 def active_units() -> list[Unit]:

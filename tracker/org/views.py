@@ -86,11 +86,11 @@ def edit_user(user_id: int):
     if not form.is_submitted():
         form.role.data = user.role.value
     if form.validate_on_submit():
-        changes = form.changes()
-        if user.id == current_user.id and changes["role"] != Role.ADMIN:
-            flash(_("You cannot take the administrator role away from yourself."), "danger")
+        try:
+            services.update_user(current_user, user, **form.changes())
+        except services.SelfLockoutError as problem:
+            flash(str(problem), "danger")
         else:
-            services.update_user(current_user, user, **changes)
             flash(_("Account %(username)s saved.", username=user.username), "success")
             return redirect(url_for("org.users"))
     return render_template("org/user_form.html", form=form, user=user)
@@ -117,10 +117,11 @@ def toggle_active(user_id: int):
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    if user.id == current_user.id:
-        flash(_("You cannot lock your own account."), "danger")
-    else:
+    try:
         services.set_active(current_user, user, not user.is_active)
+    except services.SelfLockoutError as problem:
+        flash(str(problem), "danger")
+    else:
         if user.is_active:
             flash(_("Account %(username)s unlocked.", username=user.username), "success")
         else:

@@ -15,6 +15,7 @@ from tracker.db import LOCAL_TZ, utcnow
 from tracker.directives.models import Task
 from tracker.extensions import db
 from tracker.org.models import Unit, User
+from tracker.reports.cells import cells
 from tracker.schedule.status import CATEGORY_LABELS, Category, category_of
 from tracker.workflow.models import Occurrence
 
@@ -68,7 +69,7 @@ def write_csv(rows: Iterator[AgendaRow], out: IO[str]) -> int:
     for row in rows:
         occurrence = row.occurrence
         responsible = row.responsible
-        writer.writerow([
+        writer.writerow(cells([
             occurrence.task.code,
             occurrence.task.owner_unit.code,
             occurrence.due_at.astimezone(LOCAL_TZ).isoformat(),
@@ -76,6 +77,6 @@ def write_csv(rows: Iterator[AgendaRow], out: IO[str]) -> int:
             str(CATEGORY_LABELS[row.category]),
             responsible.full_name if responsible else "",
             occurrence.task.title,
-        ])
+        ]))
         count += 1
     return count

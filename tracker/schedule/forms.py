@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
+from tracker.months import FIRST_YEAR, LAST_YEAR
 from tracker.schedule.models import DayKind
 
 DAY_KIND_LABELS = {
@@ -26,6 +27,10 @@ class VietnameseDateField(StringField):
         except ValueError:
             raise ValidationError(_l("Write the date as dd/mm/yyyy, for example 30/04/2026.")) \
                 from None
+        if not FIRST_YEAR <= self.data.year <= LAST_YEAR:
+            self.data = None
+            raise ValidationError(_l("Give a date between %(first)d and %(last)d.",
+                                     first=FIRST_YEAR, last=LAST_YEAR))
 
     def pre_validate(self, form):
         """A date written wrongly says so, not also "this field is required"."""

@@ -11,9 +11,14 @@ from tracker.db import LOCAL_TZ, utcnow
 from tracker.directives.models import Frequency, Task
 from tracker.extensions import db
 from tracker.forms import ConfirmForm, flash_errors
+from tracker.months import FIRST_YEAR, LAST_YEAR
 from tracker.schedule import policies, services
 from tracker.schedule.calendar import WorkCalendar
-from tracker.schedule.forms import DAY_KIND_LABELS, CalendarDayForm, EventForm
+from tracker.schedule.forms import (
+    DAY_KIND_LABELS,
+    CalendarDayForm,
+    EventForm,
+)
 from tracker.schedule.models import CalendarDay, DayKind
 
 bp = Blueprint("schedule", __name__)
@@ -37,6 +42,8 @@ def calendar():
                     removed=result.removed), "success")
             return redirect(url_for("schedule.calendar"))
     year = request.args.get("year", type=int) or utcnow().astimezone(LOCAL_TZ).year
+    if not FIRST_YEAR <= year <= LAST_YEAR:  # beyond them dates overflow
+        abort(400)
     days = db.session.scalars(
         select(CalendarDay).where(CalendarDay.day >= date(year, 1, 1),
                                   CalendarDay.day <= date(year, 12, 31))

@@ -9,7 +9,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import URL, DataRequired, Length, Optional
+from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from tracker.forms import NumberField
@@ -27,9 +27,11 @@ DECISION_LABELS = {
 
 
 class VersionedForm(FlaskForm):
-    """Carries the occurrence's version: a second editor gets a conflict, not an overwrite."""
+    """Carries the occurrence's version: a second editor gets a conflict, not an overwrite; a
+    form without it (an old page, a hand-made request) is refused, never saved blind."""
 
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired(message=_l(
+        "This page is out of date: reload it, check the current version, then save again."))])
 
 
 class ReportForm(VersionedForm):

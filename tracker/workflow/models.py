@@ -54,6 +54,8 @@ class Occurrence(db.Model):
     report: Mapped[str] = mapped_column(Text, default="")
     reported_value: Mapped[float | None]
     submitted_at: Mapped[datetime | None]
+    # Who handed it in: that person may not also verify it.
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     verified_at: Mapped[datetime | None]
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     return_reason: Mapped[str] = mapped_column(Text, default="")

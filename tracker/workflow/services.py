@@ -7,6 +7,7 @@ shows the whole history. A stale form (someone saved in between) raises Conflict
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from flask_babel import gettext as _
@@ -26,7 +27,7 @@ from tracker.months import Month
 from tracker.notify.mail import send_mail
 from tracker.notify.services import notify
 from tracker.org.models import Role, User
-from tracker.workflow import policies
+from tracker.workflow import policies, queries
 from tracker.workflow.models import (
     AccountabilityDecision,
     Cause,
@@ -89,12 +90,6 @@ def evidence_count(occurrence: Occurrence) -> int:
     )
 
 
-def explanation_of(occurrence: Occurrence) -> Explanation | None:
-    """The period's explanation of its delay (the latest, for periods explained twice before)."""
-    return db.session.scalar(select(Explanation).where(Explanation.occurrence_id == occurrence.id)
-                             .order_by(Explanation.id.desc()).limit(1))
-
-
 def save_report(actor: User, occurrence: Occurrence, *, version: int | None, report: str,
                 reported_value: float | None, submit: bool, cause: Cause | None = None,
                 explanation: str = "") -> Occurrence:
@@ -102,6 +97,8 @@ def save_report(actor: User, occurrence: Occurrence, *, version: int | None, rep
     if not policies.can_report(actor, occurrence):
         raise NotAllowedError
     _expect_version(occurrence, version)
+    if reported_value is not None and not math.isfinite(reported_value):
+        raise WorkflowError(_("Write a number, for example 85 or 85,5."))
     before = snapshot(occurrence, STATE_FIELDS)
     occurrence.report = report.strip()
     occurrence.reported_value = reported_value
@@ -120,7 +117,7 @@ def save_report(actor: User, occurrence: Occurrence, *, version: int | None, rep
         problems.append(_("Attach evidence (a file or a link) before handing in."))
     late = is_overdue(occurrence)
     # One explanation per period: handing in again (after a return) keeps and may edit it.
-    written = explanation_of(occurrence)
+    written = queries.explanation_of(occurrence)
     if written is not None:
         cause = cause or written.cause
         explanation = explanation.strip() or written.text
@@ -139,6 +136,7 @@ def save_report(actor: User, occurrence: Occurrence, *, version: int | None, rep
         extra["explanation"] = {"cause": cause.value, "text": written.text}
     occurrence.state = OccurrenceState.SUBMITTED
     occurrence.submitted_at = utcnow()
+    occurrence.submitted_by_id = actor.id
     occurrence.return_reason = ""
     _flush()
     _log(actor, "occurrence.submit", occurrence, before, extra)
@@ -155,7 +153,7 @@ def add_file(actor: User, occurrence: Occurrence, upload: FileStorage,
 
 
 def upload_name(upload: FileStorage) -> str:
-    return (upload.filename or "minh-chung").replace("\\", "/").rsplit("/", 1)[-1][:255]
+    return storage.clean_filename(upload.filename, "minh-chung")
 
 
 def attach_stored(actor: User, occurrence: Occurrence, stored: storage.StoredFile, name: str,
@@ -206,6 +204,9 @@ def verify(actor: User, occurrence: Occurrence, version: int | None) -> Occurren
     _expect_version(occurrence, version)
     if occurrence.state != OccurrenceState.SUBMITTED:
         raise WorkflowError(_("Only work handed in and awaiting verification can be approved."))
+    if occurrence.submitted_by_id == actor.id:
+        raise WorkflowError(_("You handed this period in, so someone else verifies it: "
+                              "another member of the Office or an administrator."))
     before = snapshot(occurrence, STATE_FIELDS)
     occurrence.state = OccurrenceState.VERIFIED
     occurrence.verified_at = utcnow()

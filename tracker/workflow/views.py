@@ -15,10 +15,8 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
 
-from tracker.audit.models import AuditEntry
+from tracker.audit import queries as audit_queries
 from tracker.db import LOCAL_TZ, utcnow
 from tracker.directives.forms import TaskDelegateForm
 from tracker.directives.models import Task
@@ -29,7 +27,8 @@ from tracker.extensions import db
 from tracker.forms import ConfirmForm
 from tracker.months import Month
 from tracker.org.forms import people_choices
-from tracker.org.models import Role, Unit, User
+from tracker.org.models import User
+from tracker.org.policies import sees_everything
 from tracker.workflow import evidence_keeping, policies, queries, services
 from tracker.workflow.forms import (
     CAUSE_LABELS,
@@ -40,10 +39,8 @@ from tracker.workflow.forms import (
     ReviewForm,
 )
 from tracker.workflow.models import (
-    AccountabilityDecision,
     Cause,
     Decision,
-    Explanation,
     Occurrence,
     OccurrenceState,
 )
@@ -71,7 +68,7 @@ def render_occurrence(occurrence: Occurrence, report_form: ReportForm | None = N
                       kept: list[evidence_keeping.KeptFile] | None = None):
     user = current_user
     if report_form is None and policies.can_report(user, occurrence):
-        written = services.explanation_of(occurrence)
+        written = queries.explanation_of(occurrence)
         report_form = ReportForm(version=occurrence.version, report=occurrence.report,
                                  reported_value=occurrence.reported_value,
                                  cause=written.cause.value if written else "",
@@ -91,25 +88,10 @@ def render_occurrence(occurrence: Occurrence, report_form: ReportForm | None = N
         decision_form = DecisionForm(person=str(occurrence.responsible.id)
                                      if occurrence.responsible else "")
         decision_form.person.choices = people_choices(occurrence.unit_id, "—")
-    evidence = db.session.scalars(
-        select(Evidence).where(Evidence.occurrence_id == occurrence.id)
-        .options(joinedload(Evidence.uploaded_by)).order_by(Evidence.id)
-    ).all()
-    explanations = db.session.scalars(
-        select(Explanation).where(Explanation.occurrence_id == occurrence.id)
-        .options(joinedload(Explanation.author)).order_by(Explanation.id)
-    ).all()
-    decisions = db.session.scalars(
-        select(AccountabilityDecision).where(AccountabilityDecision.occurrence_id == occurrence.id)
-        .options(joinedload(AccountabilityDecision.person),
-                 joinedload(AccountabilityDecision.decided_by))
-        .order_by(AccountabilityDecision.id)
-    ).all()
-    history = db.session.scalars(
-        select(AuditEntry).where(AuditEntry.object_type == "Occurrence",
-                                 AuditEntry.object_id == occurrence.id)
-        .options(joinedload(AuditEntry.actor)).order_by(AuditEntry.id.desc())
-    ).all()
+    evidence = queries.evidence_of(occurrence)
+    explanations = queries.explanations_of(occurrence)
+    decisions = queries.decisions_of(occurrence)
+    history = audit_queries.history("Occurrence", occurrence.id)
     return render_template(
         "workflow/occurrence.html", occurrence=occurrence, task=occurrence.task, now=utcnow(),
         overdue=services.is_overdue(occurrence), report_form=report_form,
@@ -270,7 +252,7 @@ def download(evidence_id: int):
     if not path.exists():
         abort(404)
     return send_file(path, mimetype=evidence.media_type, as_attachment=True,
-                     download_name=evidence.original_name, max_age=0)
+                     download_name=storage.clean_filename(evidence.original_name), max_age=0)
 
 
 @bp.route("/evidence/<int:evidence_id>/remove", methods=["POST"])
@@ -291,9 +273,9 @@ def queue():
     if not policies.can_verify(current_user):
         abort(403)
     filters = queries.QueueFilter.from_args(request.args)
-    page = db.paginate(queries.queue_query(filters), per_page=current_app.config["PAGE_SIZE"],
-                       error_out=False)
-    units = db.session.scalars(select(Unit).where(Unit.is_active).order_by(Unit.name)).all()
+    page = db.paginate(queries.verification_queue(filters),
+                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    units = queries.active_units()
     return render_template("workflow/queue.html", page=page, now=utcnow(), filters=filters,
                            units=units, total=queries.awaiting_count())
 
@@ -314,45 +296,19 @@ def after_review(occurrence: Occurrence):
 @bp.route("/accountability")
 def accountability():
     """Late work with its explanations and the leaders' decisions, by unit, person and month."""
-    if current_user.role not in (Role.LEADER, Role.OFFICE, Role.ADMIN):
+    if not sees_everything(current_user):
         abort(403)
     unit_code = request.args.get("unit", "")
     person_id = request.args.get("person", type=int)
     month = request.args.get("month", "")
-    latest = select(func.max(Explanation.id)).group_by(Explanation.occurrence_id)
-    query = (
-        select(Explanation)
-        .where(Explanation.id.in_(latest))
-        .join(Explanation.occurrence)
-        .join(Occurrence.task)
-        .options(joinedload(Explanation.occurrence).joinedload(Occurrence.task)
-                 .joinedload(Task.owner_unit),
-                 joinedload(Explanation.author))
-        .order_by(Occurrence.due_at.desc(), Explanation.id.desc())
-    )
-    if unit_code:
-        query = query.join(Unit, Unit.id == Occurrence.unit_id).where(Unit.code == unit_code)
-    if person_id:
-        query = query.where(Explanation.author_id == person_id)
-    if month:
-        try:
-            start, end = Month.parse(month).bounds()
-        except ValueError:
-            pass  # an unreadable month filters nothing, as an empty one
-        else:
-            query = query.where(Occurrence.due_at >= start, Occurrence.due_at < end)
+    try:
+        chosen = Month.parse(month) if month else None
+    except ValueError:
+        chosen = None  # an unreadable month filters nothing, as an empty one
+    query = queries.explanations(unit_code, person_id, chosen)
     page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    occurrence_ids = [item.occurrence_id for item in page.items]
-    decisions: dict[int, list[AccountabilityDecision]] = {}
-    if occurrence_ids:
-        for row in db.session.scalars(
-            select(AccountabilityDecision)
-            .where(AccountabilityDecision.occurrence_id.in_(occurrence_ids))
-            .options(joinedload(AccountabilityDecision.person))
-            .order_by(AccountabilityDecision.id)
-        ):
-            decisions.setdefault(row.occurrence_id, []).append(row)
-    units = db.session.scalars(select(Unit).where(Unit.is_active).order_by(Unit.name)).all()
+    decisions = queries.decisions_by_occurrence([item.occurrence_id for item in page.items])
+    units = queries.active_units()
     return render_template(
         "workflow/accountability.html", page=page, decisions=decisions, units=units,
         unit_code=unit_code, person_id=person_id, month=month, cause_labels=CAUSE_LABELS,
