@@ -9,7 +9,7 @@ TRANSLATIONS := tracker/translations
 # for the second test pass.
 APT_PACKAGES := chromium fonts-liberation2 poppler-utils postgresql nodejs npm
 
-.PHONY: install system-packages run test lint security translations clean bench load
+.PHONY: install system-packages run test lint security translations clean bench load intake-check
 
 install: system-packages $(VENV)/.installed tests/browser/node_modules/.installed
 	@if find $(TRANSLATIONS) -name '*.po' 2>/dev/null | grep -q .; then \
@@ -86,3 +86,7 @@ bench: install
 load: install
 	$(BIN)/python scripts/load.py $(LOAD_ARGS)
 	$(BIN)/python scripts/load.py --postgres $(LOAD_ARGS)
+
+# The intake reader against its check documents: share of fields right per document (>= 90 %).
+intake-check: install
+	$(BIN)/python scripts/intake_check.py --threshold 0.9

@@ -13,6 +13,7 @@ from werkzeug.datastructures import FileStorage
 
 from tests import factories
 from tests.conftest import build_snapshot, close, csrf_token, login
+from tracker.assignments.models import Contribution, DeadlineRequest
 from tracker.db import utcnow
 from tracker.directives.models import Frequency
 from tracker.evaluation import services as evaluations
@@ -61,6 +62,17 @@ def build_world():
     calendar_day = CalendarDay(day=date(2026, 9, 4), kind=DayKind.DAY_OFF, reason="QĐ 1")
     db.session.add(calendar_day)
     draft = evaluations.compute(users["office"], date(2026, 1, 1))
+    shared = factories.task("DVB", code="B-PH", parent=task_a.directive)
+    shared.cooperating_units = [task_a.owner_unit]
+    occ_c = factories.occurrence(shared, period_start=date(2026, 1, 4))
+    pending = DeadlineRequest(occurrence_id=occ_a.id, unit_id=occ_a.unit_id,
+                              requested_by_id=users["unit_head"].id, old_due_at=occ_a.due_at,
+                              proposed_due_at=occ_a.due_at + timedelta(days=3), reason="x")
+    part = Contribution(occurrence_id=occ_a.id, unit_id=shared.owner_unit_id, author_id=other.id,
+                        text="Phối hợp", sha256=evidence.sha256, original_name="ảnh.png",
+                        media_type=evidence.media_type, size=evidence.size)
+    db.session.add_all([pending, part])
+    db.session.flush()
     return {
         "task_a": task_a.id, "task_b": task_b.id, "task_d": task_d.id, "event_a": event_a.id,
         "directive": task_a.directive_id, "unit": task_a.owner_unit_id, "user": other.id,
@@ -69,6 +81,7 @@ def build_world():
         "indicator_a": indicators[0].id, "indicator_b": indicators[1].id, "reading": reading.id,
         "evaluation": draft.id, "row": draft.rows[0].id, "photo_item": photo_item.id,
         "criterion": criterion.id, "calendar_day": calendar_day.id,
+        "occ_c": occ_c.id, "deadline_request": pending.id, "contribution": part.id,
     }
 
 
@@ -103,6 +116,10 @@ def routes(world):
         "import": ("GET", "/directives/import"),
         # A well-formed digest of no checked file: the view answers, it does not load anything.
         "confirm_import": ("POST", "/directives/import/confirm", {"digest": "0" * 64}),
+        "draft_from_document": ("GET", "/directives/from-document"),
+        # Well-formed digests of no pending draft: the views answer, they load nothing.
+        "draft_preview": ("GET", f"/directives/from-document/{'0' * 64}"),
+        "confirm_draft": ("POST", "/directives/from-document/confirm", {"digest": "0" * 64}),
         "units": ("GET", "/admin/units"),
         "new_unit": ("GET", "/admin/units/new"),
         "edit_unit": ("GET", f"/admin/units/{world['unit']}"),
@@ -163,6 +180,15 @@ def routes(world):
         "override_level": ("POST", f"/evaluation/{world['evaluation']}/rows/{world['row']}/level"),
         "issue_evaluation": ("POST", f"/evaluation/{world['evaluation']}/issue"),
         "evaluation_xlsx": ("GET", f"/evaluation/{world['evaluation']}/report.xlsx"),
+        "assign": ("GET", "/assign"),
+        "request_deadline": ("POST", f"/occurrences/{world['occ_a']}/deadline-requests"),
+        "deadline_requests": ("GET", "/deadline-requests"),
+        "decide_deadline": ("POST", f"/deadline-requests/{world['deadline_request']}/decision"),
+        "task_changes": ("GET", f"/tasks/{world['task_a']}/changes"),
+        "transfer_task": ("POST", f"/tasks/{world['task_a']}/transfer"),
+        "withdraw_task": ("POST", f"/tasks/{world['task_a']}/withdraw"),
+        "contribute": ("POST", f"/occurrences/{world['occ_c']}/contributions"),
+        "download_contribution": ("GET", f"/contributions/{world['contribution']}/download"),
     }
 
 
@@ -179,6 +205,9 @@ ALLOWED = {
     "other_task": OVERSEERS,
     "import": {"admin"},
     "confirm_import": {"admin"},
+    "draft_from_document": {"admin", "office"},
+    "draft_preview": {"admin", "office"},
+    "confirm_draft": {"admin", "office"},
     "units": {"admin"},
     "new_unit": {"admin"},
     "edit_unit": {"admin"},
@@ -238,6 +267,16 @@ ALLOWED = {
     "override_level": {"leader"},
     "issue_evaluation": {"leader"},
     "evaluation_xlsx": OVERSEERS,
+    "assign": {"leader", "office"},
+    "request_deadline": {"unit_head"},
+    "deadline_requests": {"leader", "office"},
+    # Unit A has no supervising leader and the task no assigning one: the Office decides.
+    "decide_deadline": {"office"},
+    "task_changes": {"leader", "office"},
+    "transfer_task": {"leader", "office"},
+    "withdraw_task": {"leader", "office"},
+    "contribute": {"unit_head"},  # the head of A, a cooperating unit of B's task
+    "download_contribution": OVERSEERS | {"unit_head"},
 }
 
 

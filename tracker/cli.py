@@ -17,10 +17,12 @@ from tracker.db import LOCAL_TZ
 from tracker.demo import simulate as simulate_history
 from tracker.directives import seeding
 from tracker.directives import services as directive_services
+from tracker.directives.cli import directive_cli
 from tracker.evaluation import documents as evaluation_documents
 from tracker.evaluation import services as evaluation
 from tracker.extensions import db
 from tracker.indicators.cli import indicators_cli
+from tracker.intake.cli import draft_command
 from tracker.notify.services import run_reminders
 from tracker.ops.cli import register_ops_commands
 from tracker.org import services as org
@@ -278,7 +280,9 @@ def evaluate_command(month_text, issue_it, reason, pdf_path, xlsx_path, docx_pat
 
 
 def register_commands(app: Flask) -> None:
+    directive_cli.add_command(draft_command)
     for command in (seed_command, demo_command, users_cli, schedule_cli, calendar_cli,
-                    agenda_command, remind_command, audit_cli, indicators_cli, evaluate_command):
+                    agenda_command, remind_command, audit_cli, indicators_cli, evaluate_command,
+                    directive_cli):
         app.cli.add_command(command)
     register_ops_commands(app)

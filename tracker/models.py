@@ -1,5 +1,6 @@
 """Import every domain's models so metadata (and Alembic) sees all tables."""
 
+from tracker.assignments.models import Contribution, DeadlineRequest, TaskChange
 from tracker.audit.models import AuditEntry, AuditHead
 from tracker.directives.models import Directive, Task, task_cooperating_units
 from tracker.evaluation.models import Evaluation, EvaluationRow
@@ -22,6 +23,8 @@ __all__ = [
     "AuditHead",
     "CalendarDay",
     "ChecklistCriterion",
+    "Contribution",
+    "DeadlineRequest",
     "DigestLog",
     "Directive",
     "Escalation",
@@ -36,6 +39,7 @@ __all__ = [
     "Notification",
     "Occurrence",
     "Task",
+    "TaskChange",
     "Unit",
     "User",
     "round_units",

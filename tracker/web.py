@@ -86,12 +86,14 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from tracker.assignments.views import bp as assignments_bp
     from tracker.auth.views import bp as auth_bp
     from tracker.dashboard.views import bp as dashboard_bp
     from tracker.directives.views import bp as directives_bp
     from tracker.evaluation.views import bp as evaluation_bp
     from tracker.indicators.views import bp as indicators_bp
     from tracker.inspections.views import bp as inspections_bp
+    from tracker.intake.views import bp as intake_bp
     from tracker.notify.views import bp as notify_bp
     from tracker.org.views import bp as org_bp
     from tracker.public.views import bp as public_bp
@@ -99,11 +101,13 @@ def register_blueprints(app: Flask) -> None:
     from tracker.workflow.views import bp as workflow_bp
 
     for blueprint in (dashboard_bp, auth_bp, org_bp, directives_bp, notify_bp, schedule_bp,
-                      workflow_bp, inspections_bp, public_bp, indicators_bp, evaluation_bp):
+                      workflow_bp, inspections_bp, public_bp, indicators_bp, evaluation_bp,
+                      assignments_bp):
         app.register_blueprint(blueprint)
     from tracker.ops.views import bp as ops_bp
 
     app.register_blueprint(ops_bp)
+    app.register_blueprint(intake_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

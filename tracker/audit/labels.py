@@ -31,6 +31,14 @@ AUDIT_ACTION_LABELS = {
     "inspection.complete": _l("signed off the round"),
     "inspection.reopen": _l("reopened the round"),
     "inspection.publish": _l("published the round"),
+    "occurrence.deadline_request": _l("requested a deadline change"),
+    "occurrence.deadline_decide": _l("decided on a deadline change"),
+    "occurrence.contribution_add": _l("added a cooperating unit's contribution"),
+    "occurrence.withdraw": _l("closed the period: task withdrawn"),
+    "task.assign": _l("assigned the work"),
+    "task.transfer": _l("transferred the task to another unit"),
+    "task.withdraw": _l("withdrew the task"),
+    "directive.create": _l("created the directive"),
     "demo.simulate": _l("simulated (demo data)"),
 }
 

@@ -8,6 +8,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from tracker.assignments import policies as assignment_policies
+from tracker.assignments import queries as assignment_queries
 from tracker.charts import percent_bars
 from tracker.dashboard import queries
 from tracker.db import LOCAL_TZ, utcnow
@@ -87,6 +89,8 @@ def overview(now: datetime):
         counts=counts,
         indicator_tiles=dashboard_tiles(now),
         inspection_warning=inspection_warning(now),
+        pending_requests=assignment_queries.pending_for(current_user),
+        can_assign=assignment_policies.can_assign(current_user),
     )
 
 

@@ -28,6 +28,23 @@ class Frequency(enum.StrEnum):
     ON_EVENT = "on_event"
 
 
+class DirectiveType(enum.StrEnum):
+    """The genre of the signed document (Nghị định 30/2020 names)."""
+
+    CONCLUSION_NOTICE = "conclusion_notice"
+    PLAN = "plan"
+    DIRECTIVE = "directive"
+    OFFICIAL_LETTER = "official_letter"
+    DECISION = "decision"
+    REPORT = "report"
+    OTHER = "other"
+
+
+class DirectiveStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
 class Directive(db.Model):
     __tablename__ = "directives"
 
@@ -88,6 +105,9 @@ class Task(db.Model):
     # The officer the head of unit hands the task to (the directive file never sets this, so
     # loading the file again keeps the delegation).
     delegate_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # The leader who assigned the work outside a directive (giao việc), on whose authority the
+    # Office may also act; None for tasks a directive file describes.
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     frequency: Mapped[Frequency] = mapped_column(enum_column(Frequency), index=True)
     # The frequency's rule, normalised: {"time": "17:00", "weekday": "fri", "days": [15, "last"],
     # "day": "last", "within_working_days": 2}; for a one-off task also {"date": "2026-06-30"}.
@@ -105,6 +125,7 @@ class Task(db.Model):
     owner_unit: Mapped[Unit] = relationship(foreign_keys=[owner_unit_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     delegate: Mapped[User | None] = relationship(foreign_keys=[delegate_id])
+    assigned_by: Mapped[User | None] = relationship(foreign_keys=[assigned_by_id])
 
     @property
     def responsible(self) -> User | None:

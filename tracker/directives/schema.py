@@ -14,13 +14,14 @@ import enum
 import re
 import unicodedata
 from datetime import date
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
-from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
-from pydantic_core import PydanticCustomError
 
-from tracker.directives.models import Frequency
+from tracker.directives.messages import MESSAGES as MESSAGES  # re-exported
+from tracker.directives.messages import fail
+from tracker.directives.messages import message_for as message_for  # re-exported
+from tracker.directives.models import DirectiveStatus, DirectiveType, Frequency
 from tracker.indicators.models import Comparator
 from tracker.org.models import Role, UnitKind
 
@@ -33,51 +34,6 @@ DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 MONTH_PATTERN = re.compile(r"(\d{4})-(\d{2})")
 NUMBER_PATTERN = re.compile(r"[+-]?\d+(\.\d+)?")
 TIME_PATTERN = re.compile(r"(\d{1,2}):(\d{2})")
-
-# One message per kind of problem, keyed by the pydantic error type that reports it.
-MESSAGES = {
-    "missing": _l("This key is required."),
-    "seed_required": _l("A value is required."),
-    "extra_forbidden": _l("Unknown key “%(key)s”; the keys allowed here are: %(allowed)s."),
-    "extra_forbidden_suggestion": _l("Unknown key “%(key)s”; did you mean “%(suggestion)s”?"),
-    "model_type": _l("This must be a mapping of keys and values (key: value)."),
-    "seed_not_list": _l("This must be a list (one item per line, each starting with “- ”)."),
-    "seed_not_text": _l("This must be a single value, not a list or a mapping."),
-    "string_too_short": _l("This must not be empty."),
-    "string_too_long": _l("This is too long: at most %(max_length)s characters."),
-    "seed_code": _l(
-        "“%(value)s” is not a valid code: use letters without accents, digits, “.”, “_” "
-        "and “-”, without spaces, starting with a letter or a digit."
-    ),
-    "seed_choice": _l("“%(value)s” is not one of the allowed values: %(choices)s."),
-    "seed_date_format": _l(
-        "“%(value)s” is not a date: write it as YYYY-MM-DD, for example 2026-06-30."
-    ),
-    "seed_date_impossible": _l("The date %(value)s does not exist in the calendar."),
-    "seed_month_format": _l(
-        "“%(value)s” is not a date: write YYYY-MM-DD, or YYYY-MM when the source leaves the "
-        "day blank."
-    ),
-    "seed_number": _l(
-        "“%(value)s” is not a number: write digits only, with “.” before decimals (for "
-        "example 80 or 2.5), and put the unit of measure under “unit”."
-    ),
-    "seed_whole_number": _l("“%(value)s” is not a whole number of at least %(minimum)s."),
-    "seed_time": _l("“%(value)s” is not a time of day: write HH:MM, from 00:00 to 23:59."),
-    "seed_weekday": _l(
-        "“%(value)s” is not a day of the week: use mon, tue, wed, thu, fri, sat or sun."
-    ),
-    "seed_day": _l(
-        "“%(value)s” is not a usable day of the month: use a number from 1 to 28, or “last” "
-        "(days 29 to 31 do not exist in every month)."
-    ),
-    "seed_days": _l("Give exactly two different days of the month, for example [15, last]."),
-}
-
-
-def fail(kind: str, **context: Any) -> NoReturn:
-    """Stop validation of one value with the message registered under ``kind``."""
-    raise PydanticCustomError(kind, kind, context)
 
 
 def _text(value: Any) -> str:
@@ -173,8 +129,14 @@ def _choice(enum_cls: type[enum.StrEnum]):
     return check
 
 
-def _optional_role(value: Any) -> Role | None:
-    return None if value is None else _choice(Role)(value)
+def _optional_choice(enum_cls: type[enum.StrEnum]):
+    def check(value: Any) -> enum.StrEnum | None:
+        return None if value is None else _choice(enum_cls)(value)
+
+    return check
+
+
+_optional_role = _optional_choice(Role)
 
 
 def _time(value: Any) -> str:
@@ -228,9 +190,23 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+AUTHORITIES = ("TM.", "KT.", "TL.", "")
+
+
+def _authority(value: Any) -> str:
+    text = _optional_text(value).upper()
+    if text and not text.endswith("."):
+        text += "."
+    if text not in AUTHORITIES:
+        fail("seed_choice", value=text, choices=", ".join(a for a in AUTHORITIES if a))
+    return text
+
+
 class Signer(StrictModel):
     name: Name
     title: Name
+    # How the signer signs: on behalf of the collective (TM.), as deputy (KT.), by order (TL.).
+    authority: Annotated[str, BeforeValidator(_authority)] = ""
 
 
 class Period(StrictModel):
@@ -249,6 +225,13 @@ class DirectiveInfo(StrictModel):
     period: Period
     place: Annotated[str, BeforeValidator(_optional_text), Field(max_length=100)] = ""
     assumptions: Annotated[list[LongText], BeforeValidator(_list)] = []
+    type: Annotated[DirectiveType | None, BeforeValidator(_optional_choice(DirectiveType))] = None
+    # The trích yếu as printed under the document's type.
+    summary: OptionalLongText = ""
+    # A file without a status is published.
+    status: Annotated[
+        DirectiveStatus | None, BeforeValidator(_optional_choice(DirectiveStatus))
+    ] = None
 
     @property
     def issued_date(self) -> date:
@@ -290,6 +273,9 @@ class IndicatorSpec(StrictModel):
     baseline: Annotated[str | None, BeforeValidator(_optional_ref), Field(max_length=40)] = None
     # The date by which the target must first be met, to be kept until ``due``.
     milestone: OptionalDate = None
+    # An import draft's trace: the sentence it came from and the reader's note where unsure.
+    source: OptionalLongText = ""
+    doubt: OptionalLongText = ""
 
     @property
     def params(self) -> dict[str, Any]:
@@ -315,6 +301,9 @@ class TaskSpec(StrictModel):
     start: OptionalDate = None
     end: OptionalDate = None
     cooperating: Annotated[list[Reference], BeforeValidator(_list)] = []
+    # An import draft's trace: the sentence it came from and the reader's note where unsure.
+    source: OptionalLongText = ""
+    doubt: OptionalLongText = ""
 
 
 class DailyRule(StrictModel):
@@ -392,7 +381,3 @@ def slug(text: str, limit: int = 60) -> str:
     ascii_text = "".join(char for char in plain if not unicodedata.combining(char))
     words = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return words[:limit].rstrip("-") or "directive"
-
-
-def message_for(kind: str, context: dict[str, Any]) -> str:
-    return str(MESSAGES[kind]) % context

@@ -15,6 +15,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import func, select
 
+from tracker.assignments.queries import approved_changes_by_unit
 from tracker.charts import percent_bars
 from tracker.db import LOCAL_TZ, utcnow
 from tracker.evaluation.models import Evaluation, EvaluationRow
@@ -118,6 +119,7 @@ def context(evaluation: Evaluation) -> dict:
         "signer_name": name,
         "draft": evaluation.issued_at is None,
         "local": local_time,
+        "deadline_changes": approved_changes_by_unit(Month.parse(evaluation.month)),
     }
 
 

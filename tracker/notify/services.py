@@ -64,7 +64,8 @@ def responsible_people(occurrence: Occurrence, heads: dict[int, list[User]]) -> 
     person = occurrence.responsible
     if person is not None and person.is_active:
         return [person]
-    return heads.get(occurrence.task.owner_unit_id, [])
+    # The period's own unit: after a transfer, earlier periods stay with the unit that had them.
+    return heads.get(occurrence.unit_id, [])
 
 
 def working_days_back(calendar: WorkCalendar, today: date, count: int) -> date:
@@ -96,7 +97,7 @@ def _open_occurrences(until: datetime, since: datetime | None = None):
         .join(Occurrence.task)
         .where(Task.is_active, Occurrence.state.in_(NOT_DONE_STATES), *window)
         .options(
-            joinedload(Occurrence.task).joinedload(Task.owner_unit).joinedload(Unit.supervisor),
+            joinedload(Occurrence.unit).joinedload(Unit.supervisor),
             joinedload(Occurrence.task).joinedload(Task.assignee),
             joinedload(Occurrence.task).joinedload(Task.delegate),
             joinedload(Occurrence.assignee),
@@ -158,7 +159,7 @@ def escalate(now: datetime, report: ReminderReport) -> None:
     recipients: dict[int, User] = {}
     for occurrence in _open_occurrences(cutoff_instant, since):
         due_day = occurrence.due_at.astimezone(LOCAL_TZ).date()
-        unit = occurrence.task.owner_unit
+        unit = occurrence.unit
         for level, cutoff in levels.items():
             if not cutoff - window <= due_day <= cutoff or (occurrence.id, level) in done:
                 continue

@@ -134,6 +134,7 @@ def _untouched_future(occurrence: Occurrence, now: datetime) -> bool:
         and occurrence.submitted_at is None
         and occurrence.assignee_id is None
         and not occurrence.report
+        and occurrence.original_due_at is None
         and occurrence.due_at > now
     )
 

@@ -46,6 +46,9 @@ class Occurrence(db.Model):
     # Several events of an on-event task can fall on one day; periodic tasks keep 0.
     sequence: Mapped[int] = mapped_column(default=0)
     due_at: Mapped[datetime]
+    # The deadline as first planned, kept when an approved request moves ``due_at``: the
+    # period's history shows both, and re-planning leaves an adjusted deadline alone.
+    original_due_at: Mapped[datetime | None]
     state: Mapped[OccurrenceState] = mapped_column(
         enum_column(OccurrenceState), default=OccurrenceState.OPEN
     )

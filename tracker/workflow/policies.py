@@ -25,11 +25,20 @@ def heads_unit(user: User, occurrence: Occurrence) -> bool:
     return user.role == Role.UNIT_HEAD and user.unit_id == occurrence.unit_id
 
 
+def is_cooperating_head(user: User, occurrence: Occurrence) -> bool:
+    """The head of a unit that cooperates on the task (đơn vị phối hợp), not its owner."""
+    return (user.is_authenticated and user.role == Role.UNIT_HEAD and user.unit_id is not None
+            and user.unit_id != occurrence.unit_id
+            and any(unit.id == user.unit_id for unit in occurrence.task.cooperating_units))
+
+
 def can_view_occurrence(user: User, occurrence: Occurrence) -> bool:
     """Overseers see all; a unit's head and officers read the unit's work."""
     if sees_everything(user) or heads_unit(user, occurrence):
         return True
     if user.role == Role.STAFF and user.unit_id is not None and user.unit_id == occurrence.unit_id:
+        return True
+    if is_cooperating_head(user, occurrence):  # to add its part to the owner's period
         return True
     return responsible_user_id(occurrence) == user.id
 
