@@ -276,7 +276,7 @@ ALLOWED = {
     "transfer_task": {"leader", "office"},
     "withdraw_task": {"leader", "office"},
     "contribute": {"unit_head"},  # the head of A, a cooperating unit of B's task
-    "download_contribution": OVERSEERS | {"unit_head"},
+    "download_contribution": EVERYONE,  # officers read their unit's periods (issue 18)
 }
 
 
