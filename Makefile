@@ -49,11 +49,13 @@ run: install
 	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C to stop)"
 	$(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 --access-logfile - "tracker:create_app()"
 
-# The whole suite, browser tests included, on SQLite and then on a throwaway PostgreSQL.
+# The whole suite, browser tests included, on SQLite and then on a throwaway PostgreSQL; in
+# parallel (pytest-xdist), one process per CPU unless TEST_WORKERS says otherwise.
+TEST_WORKERS ?= auto
 test: install lint
 	$(BIN)/bandit -c pyproject.toml -r tracker -q
-	$(BIN)/pytest
-	scripts/with-postgres.sh $(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
+	scripts/with-postgres.sh $(BIN)/pytest -n $(TEST_WORKERS)
 
 # ruff, then the layer order of the README's development section (imports point down, no circle).
 lint: install

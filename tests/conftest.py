@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_babel import gettext
 from sqlalchemy import create_engine, delete, func, insert, inspect, select, text
 from sqlalchemy.engine import make_url
 
@@ -194,6 +195,12 @@ def ctx(app: Flask) -> Iterator[None]:
     """Run the test body inside an app context, for direct use of services and models."""
     with app.app_context():
         yield
+
+
+def said(msgid: str, **values) -> str:
+    """What a service says, translated as it would be, for ``pytest.raises(match=...)``
+    (inside an app context)."""
+    return "^" + re.escape(gettext(msgid, **values)) + "$"
 
 
 def csrf_token(client: FlaskClient, url: str) -> str:

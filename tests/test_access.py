@@ -15,7 +15,7 @@ from tests import factories
 from tests.conftest import build_snapshot, close, csrf_token, login
 from tracker.assignments.models import Contribution, DeadlineRequest
 from tracker.db import utcnow
-from tracker.directives.models import Frequency
+from tracker.directives.models import DirectiveStatus, Frequency
 from tracker.evaluation import services as evaluations
 from tracker.extensions import db
 from tracker.indicators.models import Comparator, Indicator, IndicatorReading, ReadingSource
@@ -62,6 +62,8 @@ def build_world():
     calendar_day = CalendarDay(day=date(2026, 9, 4), kind=DayKind.DAY_OFF, reason="QĐ 1")
     db.session.add(calendar_day)
     draft = evaluations.compute(users["office"], date(2026, 1, 1))
+    task_a.directive.document_sha256, task_a.directive.document_name = evidence.sha256, "vb.png"
+    draft_directive = factories.directive(status=DirectiveStatus.DRAFT)
     shared = factories.task("DVB", code="B-PH", parent=task_a.directive)
     shared.cooperating_units = [task_a.owner_unit]
     occ_c = factories.occurrence(shared, period_start=date(2026, 1, 4))
@@ -82,6 +84,7 @@ def build_world():
         "evaluation": draft.id, "row": draft.rows[0].id, "photo_item": photo_item.id,
         "criterion": criterion.id, "calendar_day": calendar_day.id,
         "occ_c": occ_c.id, "deadline_request": pending.id, "contribution": part.id,
+        "draft": draft_directive.id,
     }
 
 
@@ -114,6 +117,14 @@ def routes(world):
         "delegated_task": ("GET", f"/tasks/{world['task_d']}"),
         "other_task": ("GET", f"/tasks/{world['task_b']}"),
         "import": ("GET", "/directives/import"),
+        "new_directive": ("GET", "/directives/new"),
+        "edit_directive": ("GET", f"/directives/{world['directive']}/edit"),
+        "draft_directive": ("GET", f"/directives/{world['draft']}"),
+        "publish_directive": ("POST", f"/directives/{world['draft']}/publish"),
+        "export_directive": ("GET", f"/directives/{world['directive']}/export.yaml"),
+        "directive_document": ("GET", f"/directives/{world['directive']}/document"),
+        "directive_template": ("GET", "/directives/template.yaml"),
+        "rule_preview": ("GET", "/directives/rule-preview?frequency=daily"),
         # A well-formed digest of no checked file: the view answers, it does not load anything.
         "confirm_import": ("POST", "/directives/import/confirm", {"digest": "0" * 64}),
         "draft_from_document": ("GET", "/directives/from-document"),
@@ -203,11 +214,19 @@ ALLOWED = {
     "own_task": EVERYONE,
     "delegated_task": EVERYONE,
     "other_task": OVERSEERS,
-    "import": {"admin"},
-    "confirm_import": {"admin"},
+    "import": {"admin", "office"},
+    "confirm_import": {"admin", "office"},
     "draft_from_document": {"admin", "office"},
     "draft_preview": {"admin", "office"},
     "confirm_draft": {"admin", "office"},
+    "new_directive": {"admin", "office"},
+    "edit_directive": {"admin", "office"},
+    "draft_directive": OVERSEERS,
+    "publish_directive": OVERSEERS,
+    "export_directive": EVERYONE,
+    "directive_document": EVERYONE,
+    "directive_template": {"admin", "office"},
+    "rule_preview": {"admin", "office"},
     "units": {"admin"},
     "new_unit": {"admin"},
     "edit_unit": {"admin"},

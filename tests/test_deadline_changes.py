@@ -142,6 +142,19 @@ def test_without_a_supervising_leader_the_office_decides(ctx, period):
     assert occurrence.original_due_at is not None
 
 
+def test_the_tasks_own_supervising_leader_decides_before_the_units(ctx, period):
+    occurrence = db.session.get(Occurrence, period)
+    occurrence.task.supervisor_id = by_name("ct").id
+    request = deadlines.request_change(by_name("truong"), occurrence, later_day(occurrence), "x")
+    assert [r.id for r in queries.pending_for(by_name("ct"))] == [request.id]
+    assert queries.pending_for(by_name("pct")) == []
+    assert queries.pending_for(by_name("vanphong")) == []
+    with pytest.raises(PermissionError):
+        deadlines.decide(by_name("pct"), request, True, "")
+    deadlines.decide(by_name("ct"), request, True, "Đồng ý")
+    assert request.state == RequestState.APPROVED
+
+
 def test_replanning_leaves_an_adjusted_deadline_alone(ctx, period):
     from tracker.schedule.planning import sync_tasks
 

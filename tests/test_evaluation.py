@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from tests import factories
-from tests.conftest import csrf_token, login
+from tests.conftest import csrf_token, login, said
 from tracker.db import LOCAL_TZ
 from tracker.evaluation import documents, services
 from tracker.evaluation.models import Evaluation, EvaluationStatus
@@ -94,7 +94,8 @@ def test_issue_freezes_scores_and_pdf(ctx, october):
     for occurrence in db.session.scalars(select(Occurrence)):
         occurrence.state = OccurrenceState.OPEN
     db.session.flush()
-    with pytest.raises(services.EvaluationError):
+    with pytest.raises(services.EvaluationError, match=said(
+            "This month was already issued: give the reason for the correction.")):
         services.compute(user("vanphong"), OCTOBER, now=NOW)  # no reason given
     correction = services.compute(user("vanphong"), OCTOBER, "Số liệu bị nhập sai", now=NOW)
     assert correction.version == 2
@@ -109,10 +110,11 @@ def test_issue_freezes_scores_and_pdf(ctx, october):
 
 def test_only_a_leader_issues_and_overrides_with_a_reason(ctx, october):
     draft = services.compute(user("vanphong"), OCTOBER, now=NOW)
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionError, match=r"^$"):  # a refusal, not a message to show
         services.issue(user("vanphong"), draft)
     row = draft.rows[0]
-    with pytest.raises(services.EvaluationError):
+    with pytest.raises(services.EvaluationError,
+                       match=said("Give the reason for changing the level.")):
         services.override_level(user("lanhdao"), row, services.scoring.Level.GOOD, " ")
     services.override_level(user("lanhdao"), row, services.scoring.Level.GOOD,
                             "Giữ tỷ lệ xuất sắc theo quy định")

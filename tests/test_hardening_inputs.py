@@ -253,3 +253,33 @@ def test_signed_in_pages_and_downloads_are_not_cached(client, app, ranked):
     static = client.get("/static/css/app.css")
     static.close()
     assert "no-store" not in static.headers.get("Cache-Control", "")
+
+
+def test_a_leader_approves_what_the_office_clerk_handed_in_but_cannot_return_it(client, app,
+                                                                                 period):
+    with app.app_context():
+        clerk = db.session.scalar(select(User).where(User.username == "vanphong"))
+        factories.user(role="leader", unit_code="LD", username="lanhdao")
+        occurrence = db.session.get(Occurrence, period)
+        workflow.add_link(clerk, occurrence, "https://ubnd.gov.vn/bien-ban")
+        workflow.save_report(clerk, occurrence, version=occurrence.version, report="Xong",
+                             reported_value=None, submit=True)
+        db.session.commit()
+        version = occurrence.version
+    login(client, "vanphong")
+    page = f"/occurrences/{period}"
+    response = client.post(f"{page}/review", data={
+        "csrf_token": csrf_token(client, page), "version": version, "approve": "1"})
+    assert response.status_code == 422
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    login(client, "lanhdao")
+    assert "Xong" in client.get(page).get_data(as_text=True)
+    refused = client.post(f"{page}/review", data={
+        "csrf_token": csrf_token(client, page), "version": version, "send_back": "1",
+        "reason": "Thiếu"})
+    assert refused.status_code == 403
+    response = client.post(f"{page}/review", data={
+        "csrf_token": csrf_token(client, page), "version": version, "approve": "1"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Occurrence, period).state == OccurrenceState.VERIFIED

@@ -122,7 +122,7 @@ def test_a_refused_upload_keeps_the_office_photo_with_the_same_bytes(client, app
 def test_photo_type_comes_from_the_content_and_refused_photos_leave_nothing(client, app, work):
     with app.app_context():
         office, item = photographed_item()
-        with pytest.raises(storage.EvidenceRejectedError, match="JPG hoặc PNG"):
+        with pytest.raises(inspections.InspectionError, match="JPG hoặc PNG"):
             inspections.mark_item(office, item, ItemResult.PASS, "",
                                   FileStorage(io.BytesIO(PDF), filename="anh.png"))
         assert not [p for p in storage.storage_root().rglob("*") if p.is_file()]

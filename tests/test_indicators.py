@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event, select
 
 from tests import factories
-from tests.conftest import build_snapshot, close, csrf_token, login, submit
+from tests.conftest import build_snapshot, close, csrf_token, login, said, submit
 from tracker.audit.models import AuditEntry
 from tracker.db import utcnow
 from tracker.directives import seeding
@@ -156,7 +156,8 @@ def test_return_needs_a_reason_and_never_counts(client, app, seeded):
         reading = db.session.get(IndicatorReading, reading_id)
         assert reading.state == ReadingState.RETURNED
         assert reading.returned_by.username == "vanphong"
-        with pytest.raises(services.ReadingError):
+        with pytest.raises(services.ReadingError,
+                           match=said("Only figures awaiting verification can be verified.")):
             services.verify_reading(user("vanphong"), reading)
     html = client.get(page).get_data(as_text=True)
     assert "Chưa có phiếu khảo sát kèm theo" in html
@@ -205,10 +206,10 @@ def test_another_unit_cannot_enter_figures(client, app, seeded):
     online = seeded["HS-TRUC-TUYEN-TOAN-TRINH"]
     login(client, "truong.pkt")
     assert client.get(f"/indicators/{online}/readings/new").status_code == 403
-    with app.app_context(), pytest.raises(services.NotAllowedError):
+    with app.app_context(), pytest.raises(services.NotAllowedError, match=r"^$"):
         services.enter_reading(user("truong.pkt"), db.session.get(Indicator, online),
                                period="2026-05", value=80)
-    with app.app_context(), pytest.raises(services.NotAllowedError):
+    with app.app_context(), pytest.raises(services.NotAllowedError, match=r"^$"):
         services.enter_reading(user("lanhdao"), db.session.get(Indicator, online),
                                period="2026-05", value=80)
 
@@ -230,7 +231,9 @@ def test_bad_entries_are_refused(client, app, seeded, period, value):
 
 
 def test_service_refuses_a_month_not_begun(app, seeded):
-    with app.app_context(), pytest.raises(services.ReadingError):
+    with app.app_context(), pytest.raises(
+            services.ReadingError, match=said("The month %(month)s has not begun yet.",
+                                              month="01/2099")):
         verified(seeded, "HS-DUNG-HAN", {"2099-01": 99})
 
 

@@ -108,15 +108,26 @@ def test_command_refuses_rows_3_and_4_and_writes_nothing(app, runner, seeded, tm
         assert counts() == before
 
 
-def test_command_refuses_an_account_that_cannot_import(runner, seeded, tmp_path):
+def test_command_refuses_an_account_that_cannot_import(app, runner, seeded, tmp_path):
+    with app.app_context():
+        before = counts()
     result = runner.invoke(args=["indicators", "import", str(write(tmp_path, GOOD)),
                                  "--by", "truong"])
     assert result.exit_code == 2
+    assert "truong" in result.stderr
+    assert "--by" in result.stderr
+    with app.app_context():
+        assert counts() == before
 
 
-def test_command_reports_a_missing_file(runner, seeded, tmp_path):
+def test_command_reports_a_missing_file(app, runner, seeded, tmp_path):
     result = runner.invoke(args=["indicators", "import", str(tmp_path / "khong-co.csv")])
     assert result.exit_code == 1
+    first, last = result.stderr.splitlines()[0], result.stderr.splitlines()[-1]
+    assert "No such file" in first
+    with app.app_context():
+        assert first.startswith(gettext("Row %(row)d", row=1))
+        assert last == gettext("%(n)d problem(s) found; nothing was written.", n=1)
 
 
 # Checking rows ---------------------------------------------------------------------------------

@@ -9,10 +9,11 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from tests import factories
-from tests.conftest import csrf_token, login
+from tests.conftest import csrf_token, login, said
 from tracker.audit.models import AuditEntry
 from tracker.db import LOCAL_TZ, utcnow
 from tracker.directives.models import Frequency, Task
+from tracker.evidence import storage
 from tracker.extensions import db
 from tracker.inspections import documents, services
 from tracker.inspections.models import InspectionItem, InspectionRound, ItemResult, RoundState
@@ -91,7 +92,8 @@ def test_round_for_chosen_units_only(ctx, commune):
 
 
 def test_a_round_covers_a_half_month(ctx, commune):
-    with pytest.raises(services.InspectionError):
+    with pytest.raises(services.InspectionError, match=said(
+            "A round covers the 1st to the 15th, or the 16th to the end of the month.")):
         services.open_round(office_user(), date(2026, 11, 5))
     second = services.open_round(office_user(), date(2026, 11, 16))
     assert second.window_end == date(2026, 11, 30)
@@ -103,10 +105,13 @@ def test_failed_item_needs_a_finding_and_a_photo_must_be_a_picture(ctx, commune)
     inspection = services.open_round(office_user(), WINDOW)
     item = db.session.scalars(select(InspectionItem).where(
         InspectionItem.round_id == inspection.id)).first()
-    with pytest.raises(services.InspectionError):
+    with pytest.raises(services.InspectionError,
+                       match=said("Say what was found when an item fails.")):
         services.mark_item(office_user(), item, ItemResult.FAIL, "  ")
     pdf = FileStorage(io.BytesIO(b"%PDF-1.4\n%%EOF\n" * 10), filename="anh.pdf")
-    with pytest.raises(services.InspectionError):
+    # The one upload guard refuses it, in its own words (the page shows them the same way).
+    with pytest.raises(storage.EvidenceRejectedError,
+                       match=said("The photo must be a JPG or PNG picture.")):
         services.mark_item(office_user(), item, ItemResult.PASS, "", pdf)
 
 
@@ -120,7 +125,8 @@ def test_follow_up_task_lives_in_the_schedule(ctx, commune):
     assert task.directive_id == inspection.follow_up_directive_id
     occurrence = db.session.scalars(select(Occurrence).where(Occurrence.task_id == task.id)).one()
     assert occurrence.due_at.astimezone(LOCAL_TZ).date() <= deadline
-    with pytest.raises(services.InspectionError):
+    with pytest.raises(services.InspectionError,
+                       match=said("This finding already has a follow-up task.")):
         services.follow_up(office_user(), finding, finding.unit, "Lần hai", deadline)
 
 
@@ -137,7 +143,9 @@ def test_sign_off_needs_every_item_and_completes_the_office_duty(ctx, commune):
     assert duty.state == OccurrenceState.VERIFIED
     item = db.session.scalars(select(InspectionItem).where(
         InspectionItem.round_id == inspection.id)).first()
-    with pytest.raises(services.InspectionError):
+    with pytest.raises(services.InspectionError, match=said(
+            "This round is signed off and can no longer be changed; reopen it first (with a "
+            "reason).")):
         services.mark_item(office_user(), item, ItemResult.PASS, "")
 
 
@@ -145,7 +153,8 @@ def test_reopening_needs_a_reason_is_audited_and_unpublishes(ctx, commune):
     inspection = run_round()
     services.complete(office_user(), inspection, office_user(), date(2026, 11, 16), "Kết luận")
     services.publish(office_user(), inspection)
-    with pytest.raises(services.InspectionError):
+    with pytest.raises(services.InspectionError,
+                       match=said("Give the reason for reopening the round.")):
         services.reopen(office_user(), inspection, " ")
     services.reopen(office_user(), inspection, "Bổ sung kết quả đơn vị")
     assert inspection.state == RoundState.OPEN

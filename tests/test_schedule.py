@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests import factories
-from tests.conftest import login, submit
+from tests.conftest import login, said, submit
 from tracker.db import LOCAL_TZ, utcnow
 from tracker.directives.models import Frequency
 from tracker.extensions import db
@@ -113,7 +113,8 @@ def test_once_and_on_event(ctx):
     # Two working days after Wed 29/04, across the 30/04 and 01/05 holidays and a weekend.
     assert first.due_at.astimezone(LOCAL_TZ).date() == date(2026, 5, 5)
     assert (first.sequence, second.sequence) == (0, 1)
-    with pytest.raises(ScheduleError):
+    with pytest.raises(ScheduleError,
+                       match=said("Only a task done when something occurs can record an event.")):
         open_event(actor, once, date(2026, 4, 29), "")
 
 
@@ -175,7 +176,8 @@ def test_make_up_saturday_gets_daily_work(ctx, runner):
 
 
 def test_calendar_change_without_reason_is_refused(ctx):
-    with pytest.raises(ScheduleError):
+    with pytest.raises(ScheduleError, match=said(
+            "Give the reason (for example the decision that sets the day).")):
         set_calendar_day(None, future_weekday(2), DayKind.DAY_OFF, "  ")
     assert db.session.scalar(select(func.count(CalendarDay.id))) == 0
 

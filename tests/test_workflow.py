@@ -301,7 +301,7 @@ def test_audit_verify_passes_then_fails_on_edit_and_on_deletion(app, runner, loo
 
 def broken_at(output: str) -> int:
     """The entry ``audit verify`` names, read from its message, not found anywhere in it."""
-    match = re.search(r"(?:broken at entry|bị phá vỡ tại bản ghi) (\d+):", output)
+    match = re.search(r"(?:breaks at entry|bị đứt tại mục) (\d+):", output)
     assert match, output
     return int(match.group(1))
 

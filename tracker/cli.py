@@ -41,17 +41,19 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 @click.command("seed")
 @with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-def seed_command(path: Path) -> None:
+@click.option("--reason", default="", help="Why, when the file changes a published directive.")
+def seed_command(path: Path, reason: str) -> None:
     """Load a directive file (YAML): check all of it, then create or update by codes."""
     try:
         spec = seeding.load_file(path)
+        summary = directive_services.load_directive(spec, actor=None, reason=reason)
     except seeding.DirectiveFileError as error:
+        db.session.rollback()
         for problem in error.problems:
             click.echo(str(problem), err=True)
         click.echo(_("%(n)d problem(s) found; nothing was written.", n=len(error.problems)),
                    err=True)
         raise SystemExit(1) from None
-    summary = directive_services.load_directive(spec, actor=None)
     db.session.commit()
     click.echo(
         _("Directive %(code)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.",

@@ -89,20 +89,22 @@ def register_blueprints(app: Flask) -> None:
     from tracker.assignments.views import bp as assignments_bp
     from tracker.auth.views import bp as auth_bp
     from tracker.dashboard.views import bp as dashboard_bp
+    from tracker.directives.editor_views import bp as editor_bp
     from tracker.directives.views import bp as directives_bp
     from tracker.evaluation.views import bp as evaluation_bp
     from tracker.indicators.views import bp as indicators_bp
     from tracker.inspections.views import bp as inspections_bp
     from tracker.intake.views import bp as intake_bp
+    from tracker.notify import services as _notices  # noqa: F401  (hears published directives)
     from tracker.notify.views import bp as notify_bp
     from tracker.org.views import bp as org_bp
     from tracker.public.views import bp as public_bp
     from tracker.schedule.views import bp as schedule_bp
     from tracker.workflow.views import bp as workflow_bp
 
-    for blueprint in (dashboard_bp, auth_bp, org_bp, directives_bp, notify_bp, schedule_bp,
-                      workflow_bp, inspections_bp, public_bp, indicators_bp, evaluation_bp,
-                      assignments_bp):
+    for blueprint in (dashboard_bp, auth_bp, org_bp, editor_bp, directives_bp, notify_bp,
+                      schedule_bp, workflow_bp, inspections_bp, public_bp, indicators_bp,
+                      evaluation_bp, assignments_bp):
         app.register_blueprint(blueprint)
     from tracker.ops.views import bp as ops_bp
 
@@ -183,7 +185,7 @@ def days_between(earlier: datetime, later: datetime) -> int:
 def register_template_helpers(app: Flask) -> None:
     from tracker.audit.labels import audit_label
     from tracker.directives.describe import describe_due, describe_issued_on
-    from tracker.directives.labels import FREQUENCY_LABELS
+    from tracker.directives.labels import DIRECTIVE_TYPE_LABELS, FREQUENCY_LABELS
     from tracker.indicators.labels import COMPARATOR_LABELS
     from tracker.org.labels import ROLE_LABELS, UNIT_KIND_LABELS
     from tracker.schedule.status import CATEGORY_COLOURS, CATEGORY_LABELS, category_of
@@ -200,7 +202,8 @@ def register_template_helpers(app: Flask) -> None:
 
     # Each domain owns its labels; templates reach the shared ones as labels.<NAME>.
     labels = SimpleNamespace(ROLE_LABELS=ROLE_LABELS, UNIT_KIND_LABELS=UNIT_KIND_LABELS,
-                             FREQUENCY_LABELS=FREQUENCY_LABELS, COMPARATOR_LABELS=COMPARATOR_LABELS)
+                             FREQUENCY_LABELS=FREQUENCY_LABELS, COMPARATOR_LABELS=COMPARATOR_LABELS,
+                             DIRECTIVE_TYPE_LABELS=DIRECTIVE_TYPE_LABELS)
 
     @app.template_filter("vn_date")
     def vn_date(value: date | datetime | None) -> str:

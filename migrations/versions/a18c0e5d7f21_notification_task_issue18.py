@@ -1,7 +1,7 @@
 """notifications name the task they are about (issue 18: every notice links to its object)
 
 Revision ID: a18c0e5d7f21
-Revises: a1724827f3e3
+Revises: a14e0d1f0c7b
 Create Date: 2026-12-01 20:05:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a18c0e5d7f21'
-down_revision = 'a1724827f3e3'
+down_revision = 'a14e0d1f0c7b'
 branch_labels = None
 depends_on = None
 

@@ -19,9 +19,10 @@ def can_assign(user: User) -> bool:
 
 
 def deciding_leader(task: Task) -> User | None:
-    """Who decides on the task's deadlines: the leader who assigned it, else the owner unit's
-    supervising leader; None means the Office decides (QĐ 42/2014: the one who assigned)."""
-    for person in (task.assigned_by, task.owner_unit.supervisor):
+    """Who decides on the task's deadlines: the task's supervising leader, else the leader who
+    assigned it, else the owner unit's supervising leader; None means the Office decides
+    (QĐ 42/2014: the one who assigned)."""
+    for person in (task.supervisor, task.assigned_by, task.owner_unit.supervisor):
         if person is not None and person.is_active and person.role == Role.LEADER:
             return person
     return None

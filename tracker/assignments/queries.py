@@ -22,18 +22,23 @@ def pending_for(user: User, limit: int = PENDING_LIMIT) -> list[DeadlineRequest]
     """Requests awaiting ``user``'s decision (one query), oldest first."""
     if not policies.may_decide_some_deadline(user):
         return []
-    # The same rule as policies.deciding_leader, in SQL: the assigning leader, else the owner
-    # unit's supervising leader, else the Office.
+    # The same rule as policies.deciding_leader, in SQL: the task's supervising leader, else
+    # the assigning leader, else the owner unit's supervising leader, else the Office.
     supervisor = select(Unit.supervisor_id).where(Unit.id == Task.owner_unit_id) \
         .scalar_subquery()
     leaders = select(User.id).where(User.role == Role.LEADER, User.is_active)
-    assigner_decides = and_(Task.assigned_by_id.is_not(None), Task.assigned_by_id.in_(leaders))
-    supervisor_decides = and_(supervisor.is_not(None), supervisor.in_(leaders))
+    task_supervisor_decides = and_(Task.supervisor_id.is_not(None),
+                                   Task.supervisor_id.in_(leaders))
+    assigner_decides = and_(~task_supervisor_decides, Task.assigned_by_id.is_not(None),
+                            Task.assigned_by_id.in_(leaders))
+    supervisor_decides = and_(~task_supervisor_decides, ~assigner_decides,
+                              supervisor.is_not(None), supervisor.in_(leaders))
     if user.role == Role.LEADER:
-        mine = or_(and_(assigner_decides, Task.assigned_by_id == user.id),
-                   and_(~assigner_decides, supervisor == user.id))
+        mine = or_(and_(task_supervisor_decides, Task.supervisor_id == user.id),
+                   and_(assigner_decides, Task.assigned_by_id == user.id),
+                   and_(supervisor_decides, supervisor == user.id))
     else:
-        mine = ~or_(assigner_decides, supervisor_decides)
+        mine = ~or_(task_supervisor_decides, assigner_decides, supervisor_decides)
     query = (
         select(DeadlineRequest)
         .join(Occurrence, Occurrence.id == DeadlineRequest.occurrence_id)

@@ -18,6 +18,13 @@ AUDIT_ACTION_LABELS = {
     "task.update": _l("updated the task"),
     "task.deactivate": _l("deactivated the task"),
     "task.delegate": _l("assigned the task"),
+    "task.amend": _l("amended the task"),
+    "directive.create": _l("created the directive"),
+    "directive.update": _l("updated the directive"),
+    "directive.publish": _l("published the directive"),
+    "directive.amend": _l("amended the directive"),
+    "indicator.create": _l("created the indicator"),
+    "indicator.update": _l("updated the indicator"),
     "schedule.sync": _l("planned the periods"),
     "indicator.reading_enter": _l("entered a figure"),
     "indicator.reading_verify": _l("verified a figure"),
@@ -38,7 +45,6 @@ AUDIT_ACTION_LABELS = {
     "task.assign": _l("assigned the work"),
     "task.transfer": _l("transferred the task to another unit"),
     "task.withdraw": _l("withdrew the task"),
-    "directive.create": _l("created the directive"),
     "demo.simulate": _l("simulated (demo data)"),
 }
 

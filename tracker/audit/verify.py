@@ -95,7 +95,7 @@ def verify_everything() -> tuple[int, list[str]]:
     checked, chain_break = verify_chain()
     problems = []
     if chain_break is not None:
-        problems.append(_("the chain breaks at entry %(id)d: %(reason)s",
+        problems.append(_("the chain is broken at entry %(id)d: %(reason)s",
                           id=chain_break.entry_id, reason=chain_break.reason))
     problems += checkpoint_problems()
     problems += drift_problems()

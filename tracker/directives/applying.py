@@ -58,18 +58,33 @@ class SeedSummary:
         return sum(counts.deactivated for counts in self.counts.values())
 
 
-def apply_directive(spec: DirectiveSpec, actor: User | None) -> SeedSummary:
+@dataclass(frozen=True)
+class Act:
+    """Who loads the file, and why (an amendment of a published directive has a reason)."""
+
+    actor: User | None
+    reason: str = ""
+
+    def log(self, action: str, obj: Any, *, before: dict | None = None, after: dict,
+            summary: str) -> None:
+        if self.reason:
+            after = {**after, "reason": self.reason}
+        record(self.actor, action, obj, before=before, after=after, summary=summary)
+
+
+def apply_directive(spec: DirectiveSpec, actor: User | None, reason: str = "") -> SeedSummary:
     """Create or update everything the file describes, matched by codes; flush, never commit.
 
     Loading the same file again changes nothing and logs nothing. Tasks the file no longer
     lists are deactivated, never deleted: their occurrences are history.
     """
     counts = {kind: KindCounts() for kind in KINDS}
-    units = _apply_units(spec, actor, counts)
-    people = _apply_people(spec, units, actor, counts)
-    directive = _apply_directive_row(spec, actor, counts)
-    indicators = _apply_indicators(spec, directive, units, actor, counts)
-    _apply_tasks(spec, directive, units, people, indicators, actor, counts)
+    act = Act(actor, reason)
+    units = _apply_units(spec, act, counts)
+    people = _apply_people(spec, units, act, counts)
+    directive = _apply_directive_row(spec, act, counts)
+    indicators = _apply_indicators(spec, directive, units, act, counts)
+    _apply_tasks(spec, directive, units, people, indicators, act, counts)
     db.session.flush()
     listed = {item.code for item in spec.indicators}
     stale = sorted(code for code in indicators if code not in listed)
@@ -80,14 +95,14 @@ def _create(
     obj: Any,
     kind: str,
     label: str,
-    actor: User | None,
+    actor: Act,
     counts: dict[str, KindCounts],
     extra: dict[str, Any] | None = None,
 ) -> None:
     db.session.add(obj)
     db.session.flush()
     action = f"{ACTION_PREFIX.get(kind, kind)}.create"
-    record(actor, action, obj, after={**snapshot(obj), **(extra or {})}, summary=label)
+    actor.log(action, obj, after={**snapshot(obj), **(extra or {})}, summary=label)
     counts[kind].created += 1
 
 
@@ -96,7 +111,7 @@ def _update(
     kind: str,
     label: str,
     values: dict[str, Any],
-    actor: User | None,
+    actor: Act,
     counts: dict[str, KindCounts],
     extra: tuple[dict, dict] = ({}, {}),
 ) -> None:
@@ -111,15 +126,15 @@ def _update(
         counts[kind].unchanged += 1
         return
     action = f"{ACTION_PREFIX.get(kind, kind)}.update"
-    record(actor, action, obj, before=old, after=new, summary=label)
+    actor.log(action, obj, before=old, after=new, summary=label)
     counts[kind].updated += 1
 
 
 def _apply_units(
-    spec: DirectiveSpec, actor: User | None, counts: dict[str, KindCounts]
+    spec: DirectiveSpec, actor: Act, counts: dict[str, KindCounts]
 ) -> dict[str, Unit]:
-    codes = [item.code for item in spec.units]
-    units = {u.code: u for u in db.session.scalars(select(Unit).where(Unit.code.in_(codes)))}
+    # References may name any unit the app knows, not only those the file declares.
+    units = {u.code: u for u in db.session.scalars(select(Unit))}
     for item in spec.units:
         values = {"name": item.name, "kind": item.kind}
         label = f"{item.code}: {item.name} ({spec.source})"
@@ -135,12 +150,11 @@ def _apply_units(
 
 
 def _apply_people(
-    spec: DirectiveSpec, units: dict[str, Unit], actor: User | None, counts: dict[str, KindCounts]
+    spec: DirectiveSpec, units: dict[str, Unit], actor: Act, counts: dict[str, KindCounts]
 ) -> dict[str, User]:
-    codes = [item.code for item in spec.people]
     people = {
         u.person_code: u
-        for u in db.session.scalars(select(User).where(User.person_code.in_(codes)))
+        for u in db.session.scalars(select(User).where(User.person_code.is_not(None)))
     }
     for item in spec.people:
         unit = units[item.unit]
@@ -177,7 +191,7 @@ def _free_username(code: str) -> str:
 
 
 def _apply_directive_row(
-    spec: DirectiveSpec, actor: User | None, counts: dict[str, KindCounts]
+    spec: DirectiveSpec, actor: Act, counts: dict[str, KindCounts]
 ) -> Directive:
     info = spec.directive
     values = {
@@ -186,18 +200,24 @@ def _apply_directive_row(
         "issuer": info.issuer,
         "signer_name": info.signer.name,
         "signer_title": info.signer.title,
+        "signer_authority": info.signer.authority,
+        "doc_type": info.type,
+        "summary": info.summary,
+        "document_sha256": info.document.sha256 if info.document else None,
+        "document_name": info.document.name if info.document else "",
         "place": info.place,
         "issued_on": info.issued_date,
         "issued_day_known": info.issued_day_known,
         "starts_on": info.period.start,
         "ends_on": info.period.end,
         "assumptions": list(info.assumptions),
-        "source_file": spec.source[:300],
     }
     label = f"{spec.code}: {info.title}"[:300]
     directive = db.session.scalar(select(Directive).where(Directive.code == spec.code))
     if directive is None:
-        directive = Directive(code=spec.code, **values)
+        # The file it first came from; loading an export of it later does not rename it.
+        directive = Directive(code=spec.code, status=info.status, source_file=spec.source[:300],
+                              **values)
         _create(directive, "directive", label, actor, counts)
     else:
         _update(directive, "directive", label, values, actor, counts)
@@ -208,7 +228,7 @@ def _apply_indicators(
     spec: DirectiveSpec,
     directive: Directive,
     units: dict[str, Unit],
-    actor: User | None,
+    actor: Act,
     counts: dict[str, KindCounts],
 ) -> dict[str, Indicator]:
     indicators = {
@@ -224,6 +244,9 @@ def _apply_indicators(
             "owner_unit_id": units[item.owner].id,
             "due_on": item.due,
             "params": item.params,
+            "aggregate": item.aggregate,
+            "source": item.source,
+            "doubt": item.doubt,
             "position": position,
         }
         label = f"{spec.code} / {item.code}: {item.name}"
@@ -243,7 +266,7 @@ def _apply_tasks(
     units: dict[str, Unit],
     people: dict[str, User],
     indicators: dict[str, Indicator],
-    actor: User | None,
+    actor: Act,
     counts: dict[str, KindCounts],
 ) -> None:
     tasks = {
@@ -262,6 +285,9 @@ def _apply_tasks(
             "ends_on": item.end,
             "outcome": item.outcome,
             "indicator_id": indicators[item.indicator].id if item.indicator else None,
+            "supervisor_id": people[item.supervisor].id if item.supervisor else None,
+            "source": item.source,
+            "doubt": item.doubt,
             "position": position,
             "is_active": True,
         }
@@ -286,8 +312,7 @@ def _apply_tasks(
     for code, task in sorted(tasks.items()):
         if code not in listed and task.is_active:
             task.is_active = False
-            record(
-                actor,
+            actor.log(
                 "task.deactivate",
                 task,
                 before={"is_active": True},

@@ -1,8 +1,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Regexp
+from wtforms import (
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Regexp
 
 from tracker.directives.labels import FREQUENCY_LABELS
 
@@ -26,14 +33,31 @@ class TaskFilterForm(FlaskForm):
 
 class DirectiveUploadForm(FlaskForm):
     file = FileField(_l("Directive file (YAML)"), validators=[FileRequired()])
+    reason = TextAreaField(
+        _l("Reason for the change (needed when the file changes a published directive)"),
+        validators=[Length(max=1000)],
+    )
     submit = SubmitField(_l("Check the file"))
 
 
 class DirectiveConfirmForm(FlaskForm):
     digest = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{64}$")])
+    reason = TextAreaField(
+        _l("Reason for the change (needed when the file changes a published directive)"),
+        validators=[Length(max=1000)],
+    )
     submit = SubmitField(_l("Load this directive"))
 
 
 class TaskDelegateForm(FlaskForm):
     person = SelectField(_l("Hand the whole task to"), choices=[])
     submit = SubmitField(_l("Assign"))
+
+
+class DirectiveEditorForm(FlaskForm):
+    """Only the CSRF token: the editor's fields are the schema's paths, read by editing.py."""
+
+
+class PublishForm(FlaskForm):
+    leader = SelectField(_l("On behalf of"), coerce=str, validate_choice=False)
+    submit = SubmitField(_l("Publish the directive"))

@@ -44,6 +44,7 @@ MESSAGES = {
         "“%(value)s” is not a usable day of the month: use a number from 1 to 28, or “last” "
         "(days 29 to 31 do not exist in every month)."
     ),
+    "seed_sha256": _l("“%(value)s” is not a SHA-256 checksum (64 hexadecimal digits)."),
     "seed_days": _l("Give exactly two different days of the month, for example [15, last]."),
 }
 

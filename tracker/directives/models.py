@@ -41,6 +41,7 @@ class DirectiveType(enum.StrEnum):
 
 
 class DirectiveStatus(enum.StrEnum):
+    # A draft plans nothing and notifies nobody; publishing plans the work and tells the units.
     DRAFT = "draft"
     PUBLISHED = "published"
 
@@ -57,6 +58,21 @@ class Directive(db.Model):
     issuer: Mapped[str] = mapped_column(String(200))
     signer_name: Mapped[str] = mapped_column(String(200), default="")
     signer_title: Mapped[str] = mapped_column(String(200), default="")
+    # "TM." (on behalf of the body), "KT." (deputy signing for the head), "TL." or "".
+    signer_authority: Mapped[str] = mapped_column(String(10), default="")
+    doc_type: Mapped[DirectiveType | None] = mapped_column(enum_column(DirectiveType))
+    # The trích yếu: the one-line summary under the type.
+    summary: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[DirectiveStatus] = mapped_column(
+        enum_column(DirectiveStatus), default=DirectiveStatus.PUBLISHED
+    )
+    # The signed document, kept in the evidence store by its checksum.
+    document_sha256: Mapped[str | None] = mapped_column(String(64))
+    document_name: Mapped[str] = mapped_column(String(255), default="")
+    published_at: Mapped[datetime | None]
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The leader the Office published for; the leader's own act when it is the publisher.
+    published_for_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     place: Mapped[str] = mapped_column(String(100), default="")
     # A source may leave the day blank ("ngày   tháng 4 năm 2026"): then the day is unknown
     # and issued_on holds the first of the month with issued_day_known False.
@@ -70,12 +86,18 @@ class Directive(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
+    published_by: Mapped[User | None] = relationship(foreign_keys=[published_by_id])
+    published_for: Mapped[User | None] = relationship(foreign_keys=[published_for_id])
     tasks: Mapped[list[Task]] = relationship(
         back_populates="directive", order_by="Task.position", cascade="all, delete-orphan"
     )
     indicators: Mapped[list[Indicator]] = relationship(
         back_populates="directive", order_by="Indicator.position", cascade="all, delete-orphan"
     )
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == DirectiveStatus.DRAFT
 
     def __repr__(self) -> str:
         return f"<Directive {self.code}>"
@@ -116,6 +138,10 @@ class Task(db.Model):
     ends_on: Mapped[date]
     outcome: Mapped[str] = mapped_column(Text, default="")
     indicator_id: Mapped[int | None] = mapped_column(ForeignKey("indicators.id"))
+    # None: the owner unit's supervisor.
+    supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    source: Mapped[str] = mapped_column(Text, default="")
+    doubt: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(default=0)
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -125,7 +151,12 @@ class Task(db.Model):
     owner_unit: Mapped[Unit] = relationship(foreign_keys=[owner_unit_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     delegate: Mapped[User | None] = relationship(foreign_keys=[delegate_id])
+    supervisor: Mapped[User | None] = relationship(foreign_keys=[supervisor_id])
     assigned_by: Mapped[User | None] = relationship(foreign_keys=[assigned_by_id])
+
+    @property
+    def supervising_leader(self) -> User | None:
+        return self.supervisor or self.owner_unit.supervisor
 
     @property
     def responsible(self) -> User | None:

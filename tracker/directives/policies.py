@@ -3,7 +3,7 @@
 from sqlalchemy import exists, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from tracker.directives.models import Task, task_cooperating_units
+from tracker.directives.models import Directive, Task, task_cooperating_units
 from tracker.extensions import db
 from tracker.org.models import Role, User
 from tracker.org.policies import sees_everything
@@ -41,6 +41,8 @@ def visible_tasks_clause(user: User) -> ColumnElement[bool] | None:
 
 
 def can_view_task(user: User, task: Task) -> bool:
+    if not can_view_directive(user, task.directive):
+        return False
     if sees_everything(user) or user.id in (task.assignee_id, task.delegate_id):
         return True
     if user.role in UNIT_MEMBERS and user.unit_id is not None and (
@@ -59,4 +61,32 @@ def can_delegate_task(user: User, task: Task) -> bool:
 
 
 def can_import_directives(user: User) -> bool:
-    return user.is_authenticated and user.role == Role.ADMIN
+    return can_edit_directives(user)
+
+
+def can_edit_directives(user: User) -> bool:
+    """Draft and change directives, load files: the Office keys them in, as administrators can."""
+    return user.is_authenticated and user.role in (Role.ADMIN, Role.OFFICE)
+
+
+def can_publish(user: User) -> bool:
+    """A leader publishes; the Office (or an administrator) may do it on a leader's behalf."""
+    return user.is_authenticated and user.role in (Role.LEADER, Role.OFFICE, Role.ADMIN)
+
+
+def publishes_for_others(user: User) -> bool:
+    return user.role != Role.LEADER
+
+
+def can_view_directive(user: User, directive: Directive) -> bool:
+    """A draft is work in progress of those who draft and publish; nobody else sees it."""
+    return not directive.is_draft or can_edit_directives(user) or can_publish(user)
+
+
+# What a role may hand out through a file: never more than the uploader holds.
+ROLE_RANK = {Role.STAFF: 0, Role.UNIT_HEAD: 1, Role.OFFICE: 2, Role.LEADER: 3, Role.ADMIN: 4}
+
+
+def can_grant(user: User | None, role: Role) -> bool:
+    """None is the server's own command line, run by whoever administers the machine."""
+    return user is None or ROLE_RANK[role] <= ROLE_RANK[user.role]

@@ -8,9 +8,9 @@ Each check raises a ``PydanticCustomError`` whose type names a message in :data:
 person who keyed the file in reads plain words, not a traceback.
 """
 
+
 from __future__ import annotations
 
-import enum
 import re
 import unicodedata
 from datetime import date
@@ -18,171 +18,71 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from tracker.directives.messages import MESSAGES as MESSAGES  # re-exported
-from tracker.directives.messages import fail
-from tracker.directives.messages import message_for as message_for  # re-exported
 from tracker.directives.models import DirectiveStatus, DirectiveType, Frequency
-from tracker.indicators.models import Comparator
+from tracker.directives.values import (
+    DEFAULT_TIME,
+    LAST,
+    MESSAGES,
+    Code40,
+    Code60,
+    IsoDate,
+    LongText,
+    Name,
+    OptionalDate,
+    OptionalLongText,
+    OptionalReference,
+    Reference,
+    Time,
+    _choice,
+    _choice_or,
+    _day,
+    _days,
+    _issued_on,
+    _list,
+    _number,
+    _optional_choice,
+    _optional_code,
+    _optional_ref,
+    _optional_role,
+    _optional_text,
+    _text,
+    _weekday,
+    _whole_number,
+    fail,
+    message_for,
+    parse_date,
+)
+from tracker.indicators.models import Aggregate, Comparator
 from tracker.org.models import Role, UnitKind
 
-DEFAULT_TIME = "17:00"
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-LAST = "last"
+__all__ = ["DEFAULT_TIME", "MESSAGES", "fail", "message_for", "parse_date"]
 
-CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
-MONTH_PATTERN = re.compile(r"(\d{4})-(\d{2})")
-NUMBER_PATTERN = re.compile(r"[+-]?\d+(\.\d+)?")
-TIME_PATTERN = re.compile(r"(\d{1,2}):(\d{2})")
+AUTHORITIES = ("TM.", "KT.", "TL.")
+SHA256_PATTERN = re.compile(r"[0-9a-f]{64}")
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        fail("seed_required")
-    if not isinstance(value, str):
-        fail("seed_not_text")
-    return value.strip()
+def _authority(value: Any) -> str:
+    text = _optional_text(value).upper()
+    if text and not text.endswith("."):
+        text += "."
+    if text and text not in AUTHORITIES:
+        fail("seed_choice", value=text, choices=", ".join(AUTHORITIES))
+    return text
 
 
-def _optional_text(value: Any) -> str:
-    return "" if value is None else _text(value)
+def _sha256(value: Any) -> str:
+    text = _text(value).lower()
+    if not SHA256_PATTERN.fullmatch(text):
+        fail("seed_sha256", value=text)
+    return text
 
 
-def _optional_ref(value: Any) -> str | None:
-    return None if value is None else (_text(value) or None)
-
-
-def _list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        fail("seed_not_list")
+def _document(value: Any) -> Any:
+    """A path written alone stands for ``{path: …}``; the name defaults to the file's."""
+    if isinstance(value, str):
+        text = value.strip()
+        return {"path": text, "name": text.replace("\\", "/").rsplit("/", 1)[-1]}
     return value
-
-
-def _code(value: Any) -> str:
-    text = _text(value)
-    if not CODE_PATTERN.fullmatch(text):
-        fail("seed_code", value=text)
-    return text
-
-
-def _optional_code(value: Any) -> str | None:
-    return None if value is None else _code(value)
-
-
-def parse_date(value: Any) -> date:
-    text = _text(value)
-    if not DATE_PATTERN.fullmatch(text):
-        fail("seed_date_format", value=text)
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        fail("seed_date_impossible", value=text)
-
-
-def _optional_date(value: Any) -> date | None:
-    return None if value is None else parse_date(value)
-
-
-def _issued_on(value: Any) -> str:
-    """Keep a full date, or a month when the source leaves the day blank ("ngày   tháng 4")."""
-    text = _text(value)
-    month = MONTH_PATTERN.fullmatch(text)
-    if month:
-        if not 1 <= int(month.group(2)) <= 12:
-            fail("seed_date_impossible", value=text)
-        return text
-    if not DATE_PATTERN.fullmatch(text):
-        fail("seed_month_format", value=text)
-    return parse_date(text).isoformat()
-
-
-def _number(value: Any) -> float:
-    text = _text(value)
-    if not NUMBER_PATTERN.fullmatch(text):
-        fail("seed_number", value=text)
-    return float(text)
-
-
-def _whole_number(minimum: int, *, optional: bool = False):
-    def check(value: Any) -> int | None:
-        if value is None and optional:
-            return None
-        text = _text(value)
-        if not text.isdigit() or int(text) < minimum:
-            fail("seed_whole_number", value=text, minimum=minimum)
-        return int(text)
-
-    return check
-
-
-def _choice(enum_cls: type[enum.StrEnum]):
-    allowed = [member.value for member in enum_cls]
-
-    def check(value: Any) -> enum.StrEnum:
-        text = _text(value)
-        if text not in allowed:
-            fail("seed_choice", value=text, choices=", ".join(allowed))
-        return enum_cls(text)
-
-    return check
-
-
-def _optional_choice(enum_cls: type[enum.StrEnum]):
-    def check(value: Any) -> enum.StrEnum | None:
-        return None if value is None else _choice(enum_cls)(value)
-
-    return check
-
-
-_optional_role = _optional_choice(Role)
-
-
-def _time(value: Any) -> str:
-    text = _text(value)
-    match = TIME_PATTERN.fullmatch(text)
-    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-        fail("seed_time", value=text)
-    return f"{int(match.group(1)):02d}:{match.group(2)}"
-
-
-def _weekday(value: Any) -> str:
-    text = _text(value).lower()
-    if text not in WEEKDAYS:
-        fail("seed_weekday", value=text)
-    return text
-
-
-def _day(value: Any) -> int | str:
-    text = _text(value).lower()
-    if text == LAST:
-        return LAST
-    if not text.isdigit() or not 1 <= int(text) <= 28:
-        fail("seed_day", value=text)
-    return int(text)
-
-
-def _days(value: Any) -> list[int | str]:
-    items = _list(value)
-    days = [_day(item) for item in items]
-    if len(days) != 2 or days[0] == days[1]:
-        fail("seed_days")
-    # "last" sorts after every numbered day.
-    return sorted(days, key=lambda day: 99 if day == LAST else day)
-
-
-Code40 = Annotated[str, BeforeValidator(_code), Field(max_length=40)]
-Code60 = Annotated[str, BeforeValidator(_code), Field(max_length=60)]
-Reference = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
-OptionalReference = Annotated[str | None, BeforeValidator(_optional_ref)]
-Name = Annotated[str, BeforeValidator(_text), Field(min_length=1, max_length=200)]
-LongText = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
-OptionalLongText = Annotated[str, BeforeValidator(_optional_text)]
-IsoDate = Annotated[date, BeforeValidator(parse_date)]
-OptionalDate = Annotated[date | None, BeforeValidator(_optional_date)]
-Time = Annotated[str, BeforeValidator(_time)]
-
 
 class StrictModel(BaseModel):
     """Refuse unknown keys: a typo in a key must not silently drop a value."""
@@ -190,23 +90,21 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-AUTHORITIES = ("TM.", "KT.", "TL.", "")
-
-
-def _authority(value: Any) -> str:
-    text = _optional_text(value).upper()
-    if text and not text.endswith("."):
-        text += "."
-    if text not in AUTHORITIES:
-        fail("seed_choice", value=text, choices=", ".join(a for a in AUTHORITIES if a))
-    return text
-
-
 class Signer(StrictModel):
     name: Name
     title: Name
-    # How the signer signs: on behalf of the collective (TM.), as deputy (KT.), by order (TL.).
+    # TM. (on behalf of the body), KT. (deputy for the head), TL. (by delegation), or none.
     authority: Annotated[str, BeforeValidator(_authority)] = ""
+
+
+class DocumentRef(StrictModel):
+    """The signed document: a file beside the YAML (``path``) or one in the store (``sha256``)."""
+
+    name: Name
+    path: Annotated[str | None, BeforeValidator(_optional_ref)] = None
+    sha256: Annotated[str | None, BeforeValidator(lambda v: None if v is None else _sha256(v))] = (
+        None
+    )
 
 
 class Period(StrictModel):
@@ -226,12 +124,12 @@ class DirectiveInfo(StrictModel):
     place: Annotated[str, BeforeValidator(_optional_text), Field(max_length=100)] = ""
     assumptions: Annotated[list[LongText], BeforeValidator(_list)] = []
     type: Annotated[DirectiveType | None, BeforeValidator(_optional_choice(DirectiveType))] = None
-    # The trích yếu as printed under the document's type.
+    # The trích yếu; ``title`` stays the name the app shows.
     summary: OptionalLongText = ""
-    # A file without a status is published.
     status: Annotated[
-        DirectiveStatus | None, BeforeValidator(_optional_choice(DirectiveStatus))
-    ] = None
+        DirectiveStatus, BeforeValidator(_choice_or(DirectiveStatus, DirectiveStatus.PUBLISHED))
+    ] = DirectiveStatus.PUBLISHED
+    document: Annotated[DocumentRef | None, BeforeValidator(_document)] = None
 
     @property
     def issued_date(self) -> date:
@@ -273,7 +171,9 @@ class IndicatorSpec(StrictModel):
     baseline: Annotated[str | None, BeforeValidator(_optional_ref), Field(max_length=40)] = None
     # The date by which the target must first be met, to be kept until ``due``.
     milestone: OptionalDate = None
-    # An import draft's trace: the sentence it came from and the reader's note where unsure.
+    aggregate: Annotated[Aggregate, BeforeValidator(_choice_or(Aggregate, Aggregate.LAST))] = (
+        Aggregate.LAST
+    )
     source: OptionalLongText = ""
     doubt: OptionalLongText = ""
 
@@ -301,7 +201,8 @@ class TaskSpec(StrictModel):
     start: OptionalDate = None
     end: OptionalDate = None
     cooperating: Annotated[list[Reference], BeforeValidator(_list)] = []
-    # An import draft's trace: the sentence it came from and the reader's note where unsure.
+    # A person code; None: the owner unit's supervisor.
+    supervisor: OptionalReference = None
     source: OptionalLongText = ""
     doubt: OptionalLongText = ""
 
@@ -381,3 +282,4 @@ def slug(text: str, limit: int = 60) -> str:
     ascii_text = "".join(char for char in plain if not unicodedata.combining(char))
     words = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return words[:limit].rstrip("-") or "directive"
+

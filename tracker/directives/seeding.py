@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
+from flask import has_app_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ValidationError
+from sqlalchemy import select
 
+from tracker.directives.checks import check_indicator, dated
+from tracker.directives.documents import resolve_document
 from tracker.directives.models import Frequency
 from tracker.directives.problems import (
     Checker,
@@ -39,7 +42,8 @@ from tracker.directives.schema import (
     message_for,
     parse_date,
 )
-from tracker.indicators.models import Comparator
+from tracker.extensions import db
+from tracker.org.models import Unit, User
 
 __all__ = [
     "DirectiveFileError",
@@ -48,6 +52,7 @@ __all__ = [
     "load_file",
     "parse_directive",
     "parse_directive_bytes",
+    "parse_mapping",
 ]
 
 SECTIONS = ("directive", "units", "people", "indicators", "tasks")
@@ -65,7 +70,8 @@ def load_file(path: str | Path) -> DirectiveSpec:
     except OSError as error:
         problem = _("The file cannot be read (%(detail)s).", detail=error.strerror or str(error))
         raise DirectiveFileError([Problem(path.name, None, "", problem)]) from error
-    return parse_directive_bytes(data, path.name)
+    spec = parse_directive_bytes(data, path.name)
+    return resolve_document(spec, path.parent)
 
 
 def parse_directive_bytes(data: bytes, source: str) -> DirectiveSpec:
@@ -91,6 +97,17 @@ def parse_directive(text: str, source: str) -> DirectiveSpec:
         raise DirectiveFileError([Problem(source, line, "", problem)])
     root = read_yaml(text, checker)
     checker.refuse_if_any()
+    return check_mapping(checker, root, source)
+
+
+def parse_mapping(root: Any, source: str) -> DirectiveSpec:
+    """Check a directive already read into plain data (the editor's form): same schema, same
+    problems, without lines."""
+    return check_mapping(Checker(source), root, source)
+
+
+def check_mapping(checker: Checker, root: Any, source: str) -> DirectiveSpec:
+    """Check the whole directive and return it as a spec, or raise listing every problem."""
     if not isinstance(root, dict):
         checker.add(
             (),
@@ -112,9 +129,10 @@ def parse_directive(text: str, source: str) -> DirectiveSpec:
     tasks = _items(checker, TaskSpec, raw, "tasks")
 
     known = {name: _codes(checker, raw, name) for name in SECTIONS[1:]}
+    _add_known_codes(known)
     _check_references(checker, raw, known)
     for index, indicator in indicators:
-        _check_indicator(checker, indicator, ("indicators", index))
+        check_indicator(checker, indicator, ("indicators", index))
     rules = {
         index: _due_rule(checker, item, ("tasks", index))
         for index, item in _raw_items(raw, "tasks")
@@ -123,7 +141,7 @@ def parse_directive(text: str, source: str) -> DirectiveSpec:
     # An inverted period is reported once, not again for every task that inherits it.
     if period is not None and _check_period(checker, period):
         tasks = [
-            (index, _dated(checker, period, task, rules.get(index), ("tasks", index)))
+            (index, dated(checker, period, task, rules.get(index), ("tasks", index)))
             for index, task in tasks
         ]
     checker.refuse_if_any()
@@ -209,10 +227,31 @@ def _codes(checker: Checker, raw: dict, name: str) -> set[str] | None:
     return set(seen)
 
 
+def _add_known_codes(known: dict[str, set[str] | None]) -> None:
+    """A file may name units and people the app already knows, not only its own.
+
+    Without an application (a file checked on its own) only the file's codes are known.
+    """
+    if not has_app_context():
+        return
+    if known["units"] is not None:
+        known["units"] |= set(db.session.scalars(select(Unit.code)))
+    if known["people"] is not None:
+        known["people"] |= set(
+            db.session.scalars(select(User.person_code).where(User.person_code.is_not(None)))
+        )
+
+
 def _check_references(checker: Checker, raw: dict, known: dict[str, set[str] | None]) -> None:
     unknown = {
-        "units": _l("No unit with the code “%(code)s” is defined under “units” in this file."),
-        "people": _l("No person with the code “%(code)s” is defined under “people” in this file."),
+        "units": _l(
+            "No unit with the code “%(code)s” is defined under “units” in this file or known "
+            "to the app."
+        ),
+        "people": _l(
+            "No person with the code “%(code)s” is defined under “people” in this file or known "
+            "to the app."
+        ),
         "indicators": _l(
             "No indicator with the code “%(code)s” is defined under “indicators” in this file."
         ),
@@ -232,6 +271,7 @@ def _check_references(checker: Checker, raw: dict, known: dict[str, set[str] | N
         location = ("tasks", index)
         check((*location, "owner"), task.get("owner"), "units")
         check((*location, "assignee"), task.get("assignee"), "people")
+        check((*location, "supervisor"), task.get("supervisor"), "people")
         check((*location, "indicator"), task.get("indicator"), "indicators")
         cooperating = task.get("cooperating")
         for position, unit in enumerate(cooperating if isinstance(cooperating, list) else []):
@@ -246,52 +286,6 @@ def _check_references(checker: Checker, raw: dict, known: dict[str, set[str] | N
                 )
 
 
-def _check_indicator(checker: Checker, indicator: IndicatorSpec, location: Location) -> None:
-    comparator = indicator.comparator
-    only_for = {"of": Comparator.RANK_AT_MOST, "baseline": Comparator.INCREASE_AT_LEAST}
-    for key, allowed in only_for.items():
-        if getattr(indicator, key) is not None and comparator != allowed:
-            checker.add(
-                (*location, key),
-                _(
-                    "“%(key)s” applies only to the comparator %(comparator)s.",
-                    key=key,
-                    comparator=allowed.value,
-                ),
-            )
-    target = indicator.target
-    if comparator == Comparator.INCREASE_AT_LEAST and indicator.baseline is None:
-        checker.add(
-            (*location, "baseline"),
-            _("An increase is measured against a baseline: give the period, for example 2026-Q1."),
-        )
-    if comparator == Comparator.RANK_AT_MOST:
-        if target < 1 or not target.is_integer():
-            checker.add((*location, "target"), _("A rank must be a whole number of at least 1."))
-        elif indicator.of is not None and target > indicator.of:
-            checker.add(
-                (*location, "target"),
-                _(
-                    "The rank %(target)s is beyond the number ranked (%(of)s).",
-                    target=int(target),
-                    of=indicator.of,
-                ),
-            )
-    elif (
-        indicator.unit == "%"
-        and not 0 <= target <= 100
-        and comparator != Comparator.INCREASE_AT_LEAST
-    ):
-        checker.add((*location, "target"), _("A percentage must be between 0 and 100."))
-    if indicator.milestone and indicator.due and indicator.milestone > indicator.due:
-        checker.add(
-            (*location, "milestone"),
-            _(
-                "The milestone %(milestone)s is after the deadline %(due)s.",
-                milestone=indicator.milestone.isoformat(),
-                due=indicator.due.isoformat(),
-            ),
-        )
 
 
 def _due_rule(checker: Checker, task: dict[str, Any], location: Location) -> dict | None:
@@ -348,40 +342,3 @@ def _check_period(checker: Checker, period: Period) -> bool:
     )
     return False
 
-
-def _dated(
-    checker: Checker, period: Period, task: TaskSpec, rule: dict | None, location: Location
-) -> TaskSpec:
-    """Fill in the task's dates from the directive's period and check they hold together."""
-    start, end = task.start or period.start, task.end or period.end
-    for key, value in (("start", task.start), ("end", task.end)):
-        if value is not None and not period.start <= value <= period.end:
-            checker.add(
-                (*location, key),
-                _(
-                    "The date %(value)s is outside the directive's period (%(start)s to %(end)s).",
-                    value=value.isoformat(),
-                    start=period.start.isoformat(),
-                    end=period.end.isoformat(),
-                ),
-            )
-    if end < start:
-        checker.add(
-            (*location, "end" if task.end else "start"),
-            _(
-                "The end date %(end)s is before the start date %(start)s.",
-                end=end.isoformat(),
-                start=start.isoformat(),
-            ),
-        )
-    if rule and "date" in rule and not start <= date.fromisoformat(rule["date"]) <= end:
-        checker.add(
-            (*location, "due"),
-            _(
-                "The deadline %(value)s is outside the task's dates (%(start)s to %(end)s).",
-                value=rule["date"],
-                start=start.isoformat(),
-                end=end.isoformat(),
-            ),
-        )
-    return task.model_copy(update={"start": start, "end": end, "due": rule})

@@ -12,6 +12,8 @@ from tracker.audit import queries as audit_queries
 from tracker.db import utcnow
 from tracker.directives import policies, queries, seeding
 from tracker.directives import services as directive_services
+from tracker.directives.documents import resolve_document
+from tracker.directives.editor_views import TEMPLATE_FILE, publish_form_for
 from tracker.directives.forms import (
     DirectiveConfirmForm,
     DirectiveUploadForm,
@@ -44,10 +46,15 @@ def get_task_or_404(task_id: int) -> Task:
     return task
 
 
+def sees_drafts() -> bool:
+    return policies.can_edit_directives(current_user) or policies.can_publish(current_user)
+
+
 @bp.route("/directives")
 def directive_list():
-    rows = queries.directives_with_task_counts()
-    return render_template("directives/list.html", rows=rows)
+    rows = queries.directives_with_task_counts(include_drafts=sees_drafts())
+    return render_template("directives/list.html", rows=rows,
+                           can_edit=policies.can_edit_directives(current_user))
 
 
 @bp.route("/directives/<int:directive_id>")
@@ -55,11 +62,16 @@ def directive_detail(directive_id: int):
     directive = db.session.get(Directive, directive_id)
     if directive is None:
         abort(404)
+    if not policies.can_view_directive(current_user, directive):
+        abort(403)
     return render_template(
         "directives/detail.html",
         directive=directive,
         tasks=queries.tasks_of(directive, current_user),
         indicators=queries.indicators_of(directive),
+        can_edit=policies.can_edit_directives(current_user),
+        publish_form=publish_form_for(directive),
+        history=queries.directive_history(directive) if sees_drafts() else [],
     )
 
 
@@ -121,17 +133,18 @@ def import_directive():
         data = upload.read()
         name = Path(upload.filename or "directive.yaml").name
         try:
-            spec = seeding.parse_directive_bytes(data, name)
+            spec = resolve_document(seeding.parse_directive_bytes(data, name), None)
         except seeding.DirectiveFileError as error:
             problems = error.problems
         else:
             digest = hashlib.sha256(data).hexdigest()
             (pending_dir() / f"{digest}.yaml").write_bytes(data)
-            confirm = DirectiveConfirmForm(digest=digest)
+            confirm = DirectiveConfirmForm(digest=digest, reason=form.reason.data)
             return render_template(
                 "directives/import_preview.html", spec=spec, form=confirm, filename=name
             )
-    return render_template("directives/import.html", form=form, problems=problems)
+    return render_template("directives/import.html", form=form, problems=problems,
+                           template_text=TEMPLATE_FILE.read_text(encoding="utf-8"))
 
 
 @bp.route("/directives/import/confirm", methods=["POST"])
@@ -146,10 +159,13 @@ def confirm_import():
         flash(_("The checked file is no longer here; please upload it again."), "warning")
         return redirect(url_for("directives.import_directive"))
     try:
-        spec = seeding.parse_directive_bytes(path.read_bytes(), path.name)
-    except seeding.DirectiveFileError:
-        abort(400)
-    summary = directive_services.load_directive(spec, current_user)
+        spec = resolve_document(seeding.parse_directive_bytes(path.read_bytes(), path.name), None)
+        summary = directive_services.load_directive(spec, current_user, form.reason.data or "")
+    except seeding.DirectiveFileError as error:
+        db.session.rollback()
+        form = DirectiveUploadForm(reason=form.reason.data)
+        return render_template("directives/import.html", form=form, problems=error.problems,
+                               template_text=TEMPLATE_FILE.read_text(encoding="utf-8")), 422
     path.unlink()
     flash(
         _("Directive loaded: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.",

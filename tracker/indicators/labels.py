@@ -3,7 +3,7 @@ page."""
 
 from flask_babel import lazy_gettext as _l
 
-from tracker.indicators.models import Comparator, ReadingSource, ReadingState
+from tracker.indicators.models import Aggregate, Comparator, ReadingSource, ReadingState
 from tracker.indicators.targets import Status, Trend
 
 COMPARATOR_LABELS = {
@@ -12,6 +12,12 @@ COMPARATOR_LABELS = {
     Comparator.EQUAL: _l("equal to"),
     Comparator.INCREASE_AT_LEAST: _l("increase of at least"),
     Comparator.RANK_AT_MOST: _l("rank no lower than"),
+}
+
+AGGREGATE_LABELS = {
+    Aggregate.LAST: _l("the last verified reading"),
+    Aggregate.AVERAGE: _l("the average of the readings"),
+    Aggregate.SUM: _l("the sum of the readings"),
 }
 
 STATUS_LABELS = {

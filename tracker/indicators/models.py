@@ -31,6 +31,14 @@ class Comparator(enum.StrEnum):
     RANK_AT_MOST = "rank_at_most"
 
 
+class Aggregate(enum.StrEnum):
+    """How a month's figure is formed from the month's verified readings."""
+
+    LAST = "last"
+    AVERAGE = "average"
+    SUM = "sum"
+
+
 class Indicator(db.Model):
     __tablename__ = "indicators"
     __table_args__ = (UniqueConstraint("directive_id", "code"),)
@@ -47,6 +55,10 @@ class Indicator(db.Model):
     # Comparator details: {"of": 114} for a rank, {"baseline": "2026-Q1"} for an increase,
     # {"milestone": "2026-06-30"} where the target must be reached early and then kept.
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    aggregate: Mapped[Aggregate] = mapped_column(enum_column(Aggregate), default=Aggregate.LAST)
+    # Import drafts: the sentence the item came from, and where the reader was unsure.
+    source: Mapped[str] = mapped_column(Text, default="")
+    doubt: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(default=0)
 
     directive: Mapped[Directive] = relationship(back_populates="indicators")

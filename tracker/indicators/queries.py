@@ -1,7 +1,8 @@
 """Read indicators with their counted figures, in a fixed number of queries whatever the data.
 
-The figure of a month is the latest verified reading of that month (by verification time,
-then by entry): older readings stay on record and are shown as history, never counted.
+The figure of a month is formed from that month's verified readings as the indicator says
+(``aggregate``): the latest (by verification time, then by entry; older ones stay on record as
+history), their average, or their sum.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from datetime import datetime
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
-from tracker.directives.models import Directive
+from tracker.directives.models import Directive, DirectiveStatus
 from tracker.extensions import db
 from tracker.indicators.charts import LineChart, line_chart
-from tracker.indicators.models import Indicator, IndicatorReading, ReadingState
+from tracker.indicators.models import Aggregate, Indicator, IndicatorReading, ReadingState
 from tracker.indicators.targets import Check, Evaluation, Status, Target, check, evaluate
 from tracker.months import Month
 
@@ -25,30 +26,33 @@ Figures = dict[str, float]  # month -> counted figure
 
 def counted_figures(indicator_ids: Iterable[int] | Select, up_to: str | None = None
                     ) -> dict[int, Figures]:
-    """Indicator id -> {month: counted figure}, for many indicators in one query."""
+    """Indicator id -> {month: counted figure}, for many indicators in one query.
+
+    The month's figure follows the indicator's ``aggregate``: the last verified reading (by
+    verification time, then by entry), or the average or the sum of the month's verified
+    readings.
+    """
     ids = indicator_ids if isinstance(indicator_ids, Select) else list(indicator_ids)
-    newest_first = func.row_number().over(
-        partition_by=(IndicatorReading.indicator_id, IndicatorReading.period),
-        order_by=(IndicatorReading.verified_at.desc(), IndicatorReading.id.desc()),
-    )
     conditions = [IndicatorReading.state == ReadingState.VERIFIED,
                   IndicatorReading.indicator_id.in_(ids)]
     if up_to is not None:
         conditions.append(IndicatorReading.period <= up_to)
-    ranked = (
-        select(IndicatorReading.indicator_id, IndicatorReading.period, IndicatorReading.value,
-               newest_first.label("newness"))
-        .where(*conditions)
-        .subquery()
-    )
-    figures: dict[int, Figures] = {}
     rows = db.session.execute(
-        select(ranked.c.indicator_id, ranked.c.period, ranked.c.value)
-        .where(ranked.c.newness == 1)
-        .order_by(ranked.c.indicator_id, ranked.c.period)
+        select(IndicatorReading.indicator_id, IndicatorReading.period, IndicatorReading.value,
+               Indicator.aggregate)
+        .join(Indicator, Indicator.id == IndicatorReading.indicator_id)
+        .where(*conditions)
+        .order_by(IndicatorReading.indicator_id, IndicatorReading.period,
+                  IndicatorReading.verified_at, IndicatorReading.id)
     )
-    for indicator_id, period, value in rows:
-        figures.setdefault(indicator_id, {})[period] = value
+    readings: dict[tuple[int, str], list[float]] = {}
+    how: dict[int, Aggregate] = {}
+    for indicator_id, period, value, aggregate in rows:
+        readings.setdefault((indicator_id, period), []).append(value)
+        how[indicator_id] = aggregate
+    figures: dict[int, Figures] = {}
+    for (indicator_id, period), values in readings.items():
+        figures.setdefault(indicator_id, {})[period] = month_figure(values, how[indicator_id])
     return figures
 
 
@@ -76,11 +80,21 @@ def partial_months(indicator_id: int) -> dict[str, tuple]:
     return partial
 
 
+def month_figure(values: list[float], aggregate: Aggregate) -> float:
+    """One month's figure from its verified readings, oldest verification first."""
+    if aggregate == Aggregate.SUM:
+        return sum(values)
+    if aggregate == Aggregate.AVERAGE:
+        return sum(values) / len(values)
+    return values[-1]
+
+
 def indicators_query() -> Select:
-    """Every indicator, newest directive first, in the directive's order."""
+    """Every indicator of a published directive, newest directive first, in its order."""
     return (
         select(Indicator)
         .join(Indicator.directive)
+        .where(Directive.status == DirectiveStatus.PUBLISHED)
         .options(joinedload(Indicator.owner_unit), joinedload(Indicator.directive))
         .order_by(Directive.starts_on.desc(), Directive.id.desc(), Indicator.position,
                   Indicator.id)

@@ -175,7 +175,10 @@ def mark_item(actor: User, item: InspectionItem, result: ItemResult, note: str,
     before = snapshot(item, ["result", "note", "photo_name"])
     if photo is not None and photo.filename:
         name = storage.clean_filename(photo.filename, "anh")
-        stored = storage.store(photo.stream, name, storage.IMAGES)
+        try:
+            stored = storage.store(photo.stream, name, storage.IMAGES)
+        except storage.EvidenceRejectedError as refused:
+            raise InspectionError(str(refused)) from refused
         item.photo_sha256, item.photo_name = stored.sha256, name
     item.result, item.note = result, note.strip()
     item.marked_by_id, item.marked_at = actor.id, utcnow()

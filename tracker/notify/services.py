@@ -20,7 +20,8 @@ from sqlalchemy.orm import joinedload
 
 from tracker.audit.services import record
 from tracker.db import LOCAL_TZ, utcnow
-from tracker.directives.models import Task
+from tracker.directives.models import Directive, Task
+from tracker.directives.signals import directive_published
 from tracker.extensions import db
 from tracker.notify.mail import mail_enabled, send_mail
 from tracker.notify.models import DigestLog, Escalation, Notification
@@ -243,3 +244,24 @@ def revoke_calendar_token(actor: User) -> bool:
     actor.ical_token = None
     record(actor, "user.ical_token_revoke", actor, summary=actor.username)
     return True
+
+
+@directive_published.connect
+def tell_owner_units(directive: Directive, tasks: list[Task], **_extra) -> int:
+    """Tell the heads of each owner unit, in the app and by e-mail, what a newly published
+    directive gives it. Returns how many people were told."""
+    by_unit: dict[int, list[Task]] = defaultdict(list)
+    for task in tasks:
+        by_unit[task.owner_unit_id].append(task)
+    heads = db.session.scalars(select(User).where(
+        User.role == Role.UNIT_HEAD, User.is_active, User.unit_id.in_(list(by_unit))))
+    told = 0
+    for head in heads:
+        title = _("New directive for your unit: %(title)s", title=directive.title)
+        body = "\n".join(f"- {task.code} · {task.title}" for task in by_unit[head.unit_id])
+        notify(head, "directive", title, body)
+        if head.email:
+            send_mail(head.email, title, body)
+        told += 1
+    db.session.flush()
+    return told

@@ -58,6 +58,13 @@ def can_verify(user: User) -> bool:
     return user.is_authenticated and user.role in (Role.OFFICE, Role.ADMIN)
 
 
+def can_approve(user: User, occurrence: Occurrence) -> bool:
+    """The Office (or an administrator) approves handed-in work, and so may a leader; never
+    the person who handed it in."""
+    return (user.is_authenticated and user.role in (Role.OFFICE, Role.ADMIN, Role.LEADER)
+            and occurrence.submitted_by_id != user.id)
+
+
 def can_decide_accountability(user: User) -> bool:
     return user.is_authenticated and user.role == Role.LEADER
 

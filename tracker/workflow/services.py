@@ -199,14 +199,14 @@ def remove_evidence(actor: User, evidence: Evidence) -> None:
 
 
 def verify(actor: User, occurrence: Occurrence, version: int | None) -> Occurrence:
-    if not policies.can_verify(actor):
+    if occurrence.submitted_by_id == actor.id:
+        raise WorkflowError(_("You handed this period in, so someone else verifies it: "
+                              "another member of the Office or a leader."))
+    if not policies.can_approve(actor, occurrence):
         raise NotAllowedError
     _expect_version(occurrence, version)
     if occurrence.state != OccurrenceState.SUBMITTED:
         raise WorkflowError(_("Only work handed in and awaiting verification can be approved."))
-    if occurrence.submitted_by_id == actor.id:
-        raise WorkflowError(_("You handed this period in, so someone else verifies it: "
-                              "another member of the Office or an administrator."))
     before = snapshot(occurrence, STATE_FIELDS)
     occurrence.state = OccurrenceState.VERIFIED
     occurrence.verified_at = utcnow()

@@ -73,7 +73,9 @@ def render_occurrence(occurrence: Occurrence, report_form: ReportForm | None = N
                                  reported_value=occurrence.reported_value,
                                  cause=written.cause.value if written else "",
                                  explanation=written.text if written else "")
-    if review_form is None and policies.can_verify(user):
+    if review_form is None and (policies.can_verify(user) or (
+            occurrence.state == OccurrenceState.SUBMITTED
+            and policies.can_approve(user, occurrence))):
         review_form = ReviewForm(version=occurrence.version)
     delegate_form = None
     if policies.can_delegate(user, occurrence):
@@ -152,9 +154,11 @@ def report(occurrence_id: int):
 @bp.route("/occurrences/<int:occurrence_id>/review", methods=["POST"])
 def review(occurrence_id: int):
     occurrence = get_occurrence_or_404(occurrence_id)
-    if not policies.can_verify(current_user):
-        abort(403)
     form = ReviewForm()
+    # The Office reviews; a leader may only approve (work someone else handed in).
+    if not (policies.can_verify(current_user) or (
+            form.approve.data and policies.can_approve(current_user, occurrence))):
+        abort(403)
     if not form.validate_on_submit():
         return render_occurrence(occurrence, review_form=form, status=422)
     try:
