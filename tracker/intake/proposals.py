@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from tracker.intake.clauses import Context, Paragraph
@@ -82,12 +82,22 @@ class Proposer:
                     proposal = self._propose(paragraph, piece, sentence, first)
                     if proposal is not None:
                         tasks.append(proposal)
+                        tasks += self._shared(paragraph.context, proposal, piece)
                         first = first or proposal
             if held:
                 proposal = self._propose(paragraph, held, held, first)
                 if proposal is not None:
                     tasks.append(proposal)
         return tasks, loose
+
+    def _shared(self, context: Context, proposal: Proposal, piece: str) -> list[Proposal]:
+        """The same duty for the other units a heading lists ("3. Phòng A, Phòng B:")."""
+        named = {unit for _s, _e, unit in self.matcher.find(piece)}
+        if not context.also or proposal.owner != context.owner or proposal.owner in named:
+            return []
+        return [replace(proposal, owner=unit, cooperating=[u for u in proposal.cooperating
+                                                           if u != unit],
+                        doubts=list(proposal.doubts)) for unit in context.also]
 
     def _answerable_only(self, sentence: str) -> bool:
         folded = fold(sentence).rstrip(".")
@@ -115,7 +125,10 @@ class Proposer:
             adverb = re.sub(r"^(thường xuyên|định kỳ|hằng \w+|hàng \w+|khẩn trương)\s+", "", folded)
             verb = self.verbs.match(adverb)
             before, after = self._frequency(groups[-1]), self._frequency(segment)
-            reporting = re.match(r"^(báo cáo|gửi báo cáo|tổng hợp báo cáo)", adverb)
+            # Delivering the work just named ("…; gửi Văn phòng trước ngày 15/5") is not new work.
+            reporting = re.match(r"^(báo cáo|gửi|nộp|trình|tổng hợp[^;]{0,30}báo cáo)", adverb)
+            if after is None and find_targets(segment, self.issued):
+                verb = condition = None  # "…; bảo đảm tỷ lệ … đạt tối thiểu 60%": its measure
             if re.match(r"^(hoàn thành|xong|thời hạn|thời gian|chậm nhất)", folded):
                 verb = condition = None  # "…; hoàn thành trước ngày 25/01/2027": its deadline
             if (verb or condition) and before is not None and after != before:
