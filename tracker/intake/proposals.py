@@ -20,6 +20,15 @@ SUBJECT_LEAD = (ASSIGNER + r"(?:giao\s+(?:cho\s+)?|đề nghị\s+|yêu cầu\s+
                 r"(?:đồng chí\s+|đ/c\s+)?"
                 r"(?:(?:phó\s+)?(?:trưởng|thủ trưởng|giám đốc|lãnh đạo|chỉ huy trưởng)\s+)?")
 RECIPIENT = re.compile(r"(?:về|gửi|cho|báo cáo|trình|trước|đến|qua|tại|của|với)\s*$")
+_NAME = r"(?:[A-ZÀ-ỸĐ][a-zà-ỹđ]+\s+){1,4}[A-ZÀ-ỸĐ][a-zà-ỹđ]+"
+# "Giao đồng chí Lê Văn Định, Phó Chủ tịch Thường trực UBND xã trực tiếp chỉ đạo.": the
+# leader who supervises the clause's work, not a task of its own.
+SUPERVISE = re.compile(
+    r"^(?:[Gg]iao\s+|[Đđ]ề nghị\s+)?(?:[Đđ]ồng chí|[Đđ]/c)\s+"
+    r"(?:(?P<before>(?:[Pp]hó\s+)?[Cc]hủ tịch[^,;]*?(?:UBND|Ủy ban nhân dân)(?:\s+(?:xã|phường))?)"
+    rf"\s+)?(?P<name>{_NAME})?(?:\s*[,–-]\s*(?P<after>[^;.]+?))?\s*,?\s+"
+    r"(?:trực tiếp\s+|theo dõi,\s*)?(?:chỉ đạo|phụ trách)(?P<rest>[^;]*)$"
+)
 COOPERATE = re.compile(r"(?:phối hợp(?: chặt chẽ)?(?: với| cùng)?|cùng với)\s*$")
 
 
@@ -34,6 +43,7 @@ class Proposal:
     timing: Timing | None = None
     targets: list[Target] = field(default_factory=list)
     doubts: list[str] = field(default_factory=list)
+    supervisor: Person | None = None
 
 
 def sentences(text: str) -> list[str]:
@@ -58,6 +68,7 @@ class Proposer:
         self.no_task = [re.compile(p) for p in vocabulary["no_task"]]
         self.verbs = vocabulary.pattern("verbs", prefix=True)
         self.any_verb = vocabulary.pattern("verbs")
+        self.exhorts = vocabulary.pattern("exhortations")
 
     def read(self, paragraphs: list[Paragraph]) -> tuple[list[Proposal], list[Target]]:
         tasks: list[Proposal] = []
@@ -69,6 +80,8 @@ class Proposer:
             held = ""
             for sentence in sentences(plain_quotes(paragraph.text)):
                 if self._assigns_nothing(sentence):
+                    continue
+                if self._supervises(sentence, paragraph.clause, tasks):
                     continue
                 if held:
                     sentence, held = f"{held} {sentence}", ""
@@ -89,6 +102,28 @@ class Proposer:
                 if proposal is not None:
                     tasks.append(proposal)
         return tasks, loose
+
+    def _supervises(self, sentence: str, clause: str, tasks: list[Proposal]) -> bool:
+        """A leader named to direct the clause's work: its tasks' supervisor, no task."""
+        found = SUPERVISE.match(sentence.strip().rstrip("."))
+        if not found or len(found.group("rest").split()) > 8 or not (
+            found.group("before") or found.group("name")
+        ):
+            return False
+        ours = [task for task in tasks if task.clause == clause] or tasks[-1:]
+        if not ours:
+            return False
+        if found.group("name"):
+            name = found.group("name").strip()
+            title = (found.group("before") or found.group("after") or "").strip()
+            code = person_code(name)
+            person = self.people.setdefault(code, Person(code, name, title))
+            for task in ours:
+                task.supervisor = person
+        else:  # a title without a name: the person is chosen in the editor
+            for task in ours:
+                task.doubts.append("supervisor")
+        return True
 
     def _shared(self, context: Context, proposal: Proposal, piece: str) -> list[Proposal]:
         """The same duty for the other units a heading lists ("3. Phòng A, Phòng B:")."""
@@ -168,6 +203,8 @@ class Proposer:
                                                              if t.milestone}
         found = timing(rest, self.vocabulary, self.issued, self.default_once, bool(targets),
                        target_dates)
+        if not found.explicit and not targets and (all_units or self.exhorts.search(folded)):
+            return None  # "Các đơn vị cần nâng cao tinh thần trách nhiệm…": no work to track
         if context.kind == "closing":
             doubts.append("closing")
         if paragraph.label and not found.explicit and targets:

@@ -153,6 +153,8 @@ def timing(text: str, vocabulary: Vocabulary, issued: date, default_once: date,
             result.end = max(dates)
     elif dates:
         result = Timing("once", max(dates).isoformat(), explicit=True, dates=dates)
+    elif span and end:  # "trong thời gian … từ ngày 05/5 đến ngày 15/5": done by its last day
+        result = Timing("once", end.isoformat(), explicit=True, dates=[end])
     elif vocabulary.pattern("continuous").search(folded):
         result = Timing("monthly", {"day": "last"}, doubts=["continuous"])
     elif _starts_once(folded, vocabulary):
