@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from pathlib import Path
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from tests import factories
 from tests.conftest import csrf_token, login
 from tracker.directives.models import Directive, Task
+from tracker.evidence import storage
 from tracker.extensions import db
 from tracker.org.models import UnitKind
 
@@ -61,7 +63,12 @@ def test_office_uploads_a_docx_corrects_an_owner_and_creates_the_directive(app, 
         assert len(tasks) == len(proposals)
         assert tasks[-1].owner_unit.code == "PKT"
         assert any(task.owner_unit.code == "TTPVHCC" for task in tasks)
-        assert "SHA-256" in " ".join(directive.assumptions or [])
+        # The uploaded file is the draft's signed document (shown and downloaded by the editor).
+        source = DATA / "thong-bao-ket-luan-cai-cach-tthc-2026.docx"
+        assert directive.document_name == source.name
+        assert directive.document_sha256 == hashlib.sha256(source.read_bytes()).hexdigest()
+        assert storage.path_for(directive.document_sha256).read_bytes() == source.read_bytes()
+        assert "SHA-256" not in " ".join(directive.assumptions or [])
 
 
 def test_pasted_text_and_a_scanned_pdf(app, client):
