@@ -196,13 +196,14 @@ class Proposer:
             owner = recipient or (self.matcher.leadership() if leaders and not all_units
                                   else self.matcher.office())
             doubts.append("owner_all" if all_units else ("owner_leader" if leaders else "owner"))
-        if not self.any_verb.search(folded) and not find_targets(piece, self.issued):
-            return None
         targets = find_targets(piece, self.issued)
         target_dates = {t.due for t in targets if t.due} | {t.milestone for t in targets
                                                              if t.milestone}
         found = timing(rest, self.vocabulary, self.issued, self.default_once, bool(targets),
                        target_dates)
+        named = owner in {unit for _s, _e, unit in self.matcher.find(piece)}
+        if not self.any_verb.search(folded) and not targets and not (named and found.explicit):
+            return None  # a verb the list lacks still assigns work when the unit and time are named
         if not found.explicit and not targets and (all_units or self.exhorts.search(folded)):
             return None  # "Các đơn vị cần nâng cao tinh thần trách nhiệm…": no work to track
         if context.kind == "closing":

@@ -117,9 +117,19 @@ def _explicit(folded: str, vocabulary: Vocabulary) -> list[tuple[int, str]]:
             span = match.span()
             if any(a < span[1] and span[0] < b for a, b in taken):
                 continue
+            if name == "daily" and _describes(folded[:span[0]], vocabulary):
+                continue
             taken.append(span)
             found.append((match.start(), name))
     return sorted(found)
+
+
+def _describes(before: str, vocabulary: Vocabulary) -> bool:
+    """Whether "hằng ngày" closes a noun phrase ("việc giải quyết TTHC hàng ngày")."""
+    clause = re.split(r"[;,:.]", before)[-1]
+    words = vocabulary.pattern("daily_descriptive")
+    found = [m for m in words.finditer(clause)]
+    return bool(found) and len(clause[found[-1].end():].split()) <= 6
 
 
 def timing(text: str, vocabulary: Vocabulary, issued: date, default_once: date,

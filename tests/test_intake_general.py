@@ -1,0 +1,61 @@
+"""General rules of the intake reader found on unseen documents (issue 16, second pass)."""
+
+from __future__ import annotations
+
+from tests.test_intake_reader import FOOTER, HEADER, SEEDED_UNITS, one, only_task
+from tracker.intake import check_draft, draft_from_bytes, draft_from_text
+
+
+def test_a_named_leader_who_directs_a_clause_is_its_tasks_supervisor_not_a_task():
+    text = ("2.1. Giao Phòng Kinh tế chủ trì hoàn thiện hồ sơ bồi thường, trình UBND xã phê "
+            "duyệt trước ngày 30/4/2027. Giao đồng chí Lê Văn Định, Phó Chủ tịch Thường trực "
+            "UBND xã trực tiếp chỉ đạo.")
+    draft = draft_from_text(HEADER + text + "\n" + FOOTER, SEEDED_UNITS)
+    task = only_task(text)
+    assert task["owner"] == "PKT" and task["supervisor"] == "LE-VAN-DINH"
+    assert draft.data["people"] == [{"code": "LE-VAN-DINH", "name": "Lê Văn Định",
+                                     "title": "Phó Chủ tịch Thường trực UBND xã", "unit": "LD"}]
+    assert check_draft(draft, SEEDED_UNITS) == []
+
+
+def test_a_heading_listing_two_units_gives_each_the_task():
+    tasks = one("3. Phòng Văn hóa – Xã hội, Phòng Kinh tế:\na) Rà soát, đề xuất đơn giản hóa "
+                "thủ tục; gửi Văn phòng HĐND và UBND xã trước ngày 15/5/2027.")["tasks"]
+    assert [(t["owner"], t["frequency"], t["due"]) for t in tasks] == [
+        ("PVHXH", "once", "2027-05-15"), ("PKT", "once", "2027-05-15")]
+
+
+def test_a_target_after_a_duty_measures_it_and_is_no_new_task():
+    task = only_task("1. Trung tâm PVHCC hướng dẫn người dân nộp hồ sơ trực tuyến hằng ngày; "
+                     "bảo đảm tỷ lệ hồ sơ trực tuyến toàn trình đạt tối thiểu 60%.")
+    assert task["frequency"] == "daily" and task["indicator"]
+
+
+def test_exhortations_and_all_unit_wishes_without_timing_give_no_task():
+    assert one("3. Các đơn vị cần nâng cao tinh thần trách nhiệm, phát huy kết quả đạt được, "
+               "khắc phục tồn tại, hạn chế.")["tasks"] == []
+    assert one("4. Các đơn vị chủ động nghiên cứu, đề xuất giải pháp nâng cao chất lượng "
+               "phục vụ.")["tasks"] == []
+
+
+def test_daily_that_describes_the_work_is_not_its_rhythm():
+    task = only_task("1. Phòng Văn hóa – Xã hội tuyên truyền về việc giải quyết thủ tục hành "
+                     "chính hàng ngày trên loa truyền thanh vào thứ Sáu hằng tuần.")
+    assert task["frequency"] == "weekly" and task["due"]["weekday"] == "fri"
+    assert only_task("1. Công an xã tuần tra hằng ngày tại chợ.")["frequency"] == "daily"
+
+
+def test_a_period_alone_is_a_one_off_due_on_its_last_day():
+    task = only_task("1. Công an xã bảo đảm an ninh, trật tự tại hiện trường trong thời gian "
+                     "bàn giao mặt bằng từ ngày 05/5/2027 đến ngày 15/5/2027.")
+    assert (task["frequency"], task["due"], task["start"]) == ("once", "2027-05-15", "2027-05-05")
+
+
+def test_a_markdown_task_table_is_read_row_by_row():
+    text = ("3. Phân công\n\n| STT | Nội dung | Đơn vị chủ trì | Đơn vị phối hợp | Thời gian "
+            "hoàn thành |\n|---|---|---|---|---|\n| 1 | Bố trí kinh phí phòng, chống dịch | "
+            "Phòng Kinh tế | Văn phòng HĐND-UBND | Trong tháng 3/2027 |\n")
+    data = (HEADER + text + "\n" + FOOTER).encode("utf-8")
+    tasks = draft_from_bytes(data, "plan.md", SEEDED_UNITS).data["tasks"]
+    assert [(t["owner"], t["due"], t.get("cooperating")) for t in tasks] == [
+        ("PKT", "2027-03-31", ["VP"])]
