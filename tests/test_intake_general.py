@@ -59,3 +59,38 @@ def test_a_markdown_task_table_is_read_row_by_row():
     tasks = draft_from_bytes(data, "plan.md", SEEDED_UNITS).data["tasks"]
     assert [(t["owner"], t["due"], t.get("cooperating")) for t in tasks] == [
         ("PKT", "2027-03-31", ["VP"])]
+
+
+def test_a_leader_who_directs_a_named_unit_supervises_its_task():
+    task = only_task("4. Đồng chí Vũ Mạnh Huy - Phó Chủ tịch UBND xã chỉ đạo Trung tâm Phục vụ "
+                     "hành chính công rà soát, công bố danh mục thủ tục, hoàn thành trước ngày "
+                     "15/5/2027.")
+    assert (task["owner"], task["supervisor"], task["due"]) == ("TTPVHCC", "VU-MANH-HUY",
+                                                               "2027-05-15")
+    assert "assignee" not in task
+
+
+def test_keeping_something_going_takes_the_rhythm_of_its_check():
+    task = only_task("1. Văn phòng bảo đảm hệ thống hội nghị trực tuyến vận hành ổn định; "
+                     "kiểm tra thiết bị trước 16 giờ ngày thứ Sáu hằng tuần.")
+    assert task["frequency"] == "weekly" and task["due"] == {"weekday": "fri", "time": "16:00"}
+
+
+def test_reporting_the_results_of_the_work_is_the_same_task():
+    task = only_task("1. Phòng Kinh tế kiểm tra, xử lý vi phạm trật tự xây dựng; báo cáo kết quả "
+                     "về UBND xã trước ngày 25 hằng tháng.")
+    assert task["frequency"] == "monthly" and task["due"] == {"day": 25}
+
+
+def test_a_measured_duty_and_a_timed_report_are_two_tasks_and_a_letter_keeps_both():
+    text = ("Kính gửi:\n- Trạm Y tế xã;\n- Phòng Kinh tế.\n\nUBND xã đề nghị:\n- Trạm Y tế xã "
+            "tổ chức tiêm bảo đảm tỷ lệ trẻ được tiêm đạt từ 95% trở lên; báo cáo tiến độ hằng "
+            "ngày trong thời gian chiến dịch.")
+    tasks = one(text)["tasks"]
+    assert [(t["owner"], t["frequency"]) for t in tasks] == [("TYT", "monthly"), ("TYT", "daily")]
+
+
+def test_half_yearly_reports_are_followed_once_at_the_year_end():
+    task = only_task("1. Phòng Kinh tế theo dõi thi hành pháp luật về đất đai; báo cáo định kỳ "
+                     "6 tháng, năm.")
+    assert (task["frequency"], task["due"]) == ("once", "2027-12-31") and task["doubt"]

@@ -69,6 +69,8 @@ class Proposer:
         self.verbs = vocabulary.pattern("verbs", prefix=True)
         self.any_verb = vocabulary.pattern("verbs")
         self.exhorts = vocabulary.pattern("exhortations")
+        self.measure = vocabulary.pattern("measure_words", prefix=True)
+        self.ongoing = vocabulary.pattern("ongoing_verbs", prefix=True)
 
     def read(self, paragraphs: list[Paragraph]) -> tuple[list[Proposal], list[Target]]:
         tasks: list[Proposal] = []
@@ -162,17 +164,34 @@ class Proposer:
             before, after = self._frequency(groups[-1]), self._frequency(segment)
             # Delivering the work just named ("…; gửi Văn phòng trước ngày 15/5") is not new work.
             reporting = re.match(r"^(báo cáo|gửi|nộp|trình|tổng hợp[^;]{0,30}báo cáo)", adverb)
-            if after is None and find_targets(segment, self.issued):
+            if after is None and find_targets(segment, self.issued) and self.measure.match(adverb):
                 verb = condition = None  # "…; bảo đảm tỷ lệ … đạt tối thiểu 60%": its measure
+            if before in (None, "on_event", "continuous") and re.match(
+                    r"^(?:gửi\s+|tổng hợp,?\s+)?báo cáo kết quả", adverb):
+                verb = condition = None  # "kiểm tra …; báo cáo kết quả trước ngày 25 hằng tháng"
+            ongoing = before is None and self.ongoing.match(self._duty_head(groups[-1]))
             if re.match(r"^(hoàn thành|xong|thời hạn|thời gian|chậm nhất)", folded):
                 verb = condition = None  # "…; hoàn thành trước ngày 25/01/2027": its deadline
             if (verb or condition) and before is not None and after != before:
                 groups.append(segment)  # "…02 lần/tháng; thiết lập cơ chế…": two duties
-            elif verb and not reporting and before is None and after not in (None, "daily"):
+            elif (verb and not reporting and not ongoing and before is None
+                  and after not in (None, "daily")):
                 groups.append(segment)  # "tổ chức …; chi trả trợ cấp trước ngày 10 hằng tháng"
+            elif verb and before is None and after not in (None, "continuous") and find_targets(
+                    groups[-1], self.issued):
+                groups.append(segment)  # "tổ chức tiêm đạt 95%; báo cáo tiến độ hằng ngày"
             else:
                 groups[-1] = f"{groups[-1]}; {segment}"
         return groups
+
+    def _duty_head(self, text: str) -> str:
+        """The words of a duty after its subject ("Văn phòng bảo đảm …": "bảo đảm …")."""
+        folded = _canonical(text)
+        folded = folded[re.match(SUBJECT_LEAD, folded).end():]
+        mentions = self.matcher.find(folded)
+        if mentions and mentions[0][0] <= 1:
+            folded = folded[mentions[0][1]:]
+        return re.sub(r"^[\s,:]*(?:chủ trì,?\s*)?", "", folded)
 
     def _frequency(self, text: str) -> str | None:
         found = timing(text, self.vocabulary, self.issued, self.default_once, False, set())
@@ -186,9 +205,17 @@ class Proposer:
         if first is not None:  # a later duty of the same sentence keeps its subject
             context = Context(first.owner, first.person, False, context.kind)
         owner, person, cooperating, rest, all_units = self._who(piece, context)
+        supervisor = None
+        directs = re.match(r"^(?:trực tiếp\s+)?chỉ đạo\s+", fold(rest))
+        if person is not None and directs:  # "Đồng chí … chỉ đạo Trung tâm X rà soát …"
+            mentions = self.matcher.find(rest[directs.end():])
+            if mentions and mentions[0][0] == 0:
+                supervisor, person, owner = person, None, mentions[0][2]
+                rest = _cut(rest[directs.end():], mentions[0][1]).strip(" ,")
+                rest = rest[:1].upper() + rest[1:]
         folded = fold(rest)
         doubts: list[str] = []
-        if paragraph.before_clauses and (owner is None or context.owner is not None):
+        if paragraph.before_clauses and (owner is None or paragraph.context.owner is not None):
             return None  # the preamble assigns work only by naming a unit
         if owner is None:
             recipient = self._recipient(piece)
@@ -216,7 +243,7 @@ class Proposer:
         cooperating += [unit for unit in paragraph.cooperating
                         if unit not in cooperating and unit != owner]
         return Proposal(paragraph.clause, rest, sentence, owner, person, cooperating, found,
-                        targets, doubts)
+                        targets, doubts, supervisor)
 
     def _who(self, piece: str, context: Context):
         """Owner, person, cooperating units, the duty without its subject, all-units flag."""
