@@ -94,3 +94,12 @@ def test_half_yearly_reports_are_followed_once_at_the_year_end():
     task = only_task("1. Phòng Kinh tế theo dõi thi hành pháp luật về đất đai; báo cáo định kỳ "
                      "6 tháng, năm.")
     assert (task["frequency"], task["due"]) == ("once", "2027-12-31") and task["doubt"]
+
+
+def test_a_timed_duty_in_the_closing_sentence_is_kept():
+    tasks = one("6. Yêu cầu Thủ trưởng các cơ quan, đơn vị nghiêm túc thực hiện Chỉ thị này. "
+                "Văn phòng HĐND và UBND xã theo dõi, đôn đốc việc thực hiện, báo cáo Chủ tịch "
+                "UBND xã trong tháng 12/2027./.")["tasks"]
+    assert [(t["owner"], t["due"]) for t in tasks] == [("VP", "2027-12-31")]
+    assert one("3. Nếu có vướng mắc, các đơn vị phản ánh về UBND xã (qua Văn phòng) để được "
+               "hướng dẫn./.")["tasks"] == []
