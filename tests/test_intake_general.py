@@ -103,3 +103,13 @@ def test_a_timed_duty_in_the_closing_sentence_is_kept():
     assert [(t["owner"], t["due"]) for t in tasks] == [("VP", "2027-12-31")]
     assert one("3. Nếu có vướng mắc, các đơn vị phản ánh về UBND xã (qua Văn phòng) để được "
                "hướng dẫn./.")["tasks"] == []
+
+
+def test_a_subject_listing_two_units_gives_each_the_task():
+    tasks = one("2. Phòng Văn hóa - Xã hội, Trung tâm Phục vụ hành chính công chuẩn bị báo cáo "
+                "trả lời ý kiến cử tri, gửi Văn phòng trước ngày 25/11/2027.")["tasks"]
+    assert [(t["owner"], t["due"]) for t in tasks] == [("PVHXH", "2027-11-25"),
+                                                       ("TTPVHCC", "2027-11-25")]
+    partners = one("2. Phòng Kinh tế phối hợp với Phòng Văn hóa - Xã hội rà soát hồ sơ, trước "
+                   "ngày 25/11/2027.")["tasks"]
+    assert [t["owner"] for t in partners] == ["PKT"]

@@ -129,12 +129,32 @@ class Proposer:
 
     def _shared(self, context: Context, proposal: Proposal, piece: str) -> list[Proposal]:
         """The same duty for the other units a heading lists ("3. Phòng A, Phòng B:")."""
+        others = self._subjects(piece)[1:]
         named = {unit for _s, _e, unit in self.matcher.find(piece)}
-        if not context.also or proposal.owner != context.owner or proposal.owner in named:
+        if others and proposal.owner not in others:
+            pass  # "Phòng A, Trung tâm B chuẩn bị …": each named subject does the work
+        elif not context.also or proposal.owner != context.owner or proposal.owner in named:
             return []
+        else:
+            others = list(context.also)
         return [replace(proposal, owner=unit, cooperating=[u for u in proposal.cooperating
                                                            if u != unit],
-                        doubts=list(proposal.doubts)) for unit in context.also]
+                        doubts=list(proposal.doubts)) for unit in others]
+
+    def _subjects(self, piece: str) -> list[Unit]:
+        """The units a duty's subject lists ("Phòng A, Trung tâm B và C rà soát …")."""
+        text = _canonical(piece)
+        lead = re.match(SUBJECT_LEAD, text)
+        position, units = lead.end() if lead else 0, []
+        for start, end, unit in self.matcher.find(piece):
+            if start < position or re.sub(r"[\s,]|\bvà\b", "", text[position:start]):
+                break
+            units.append(unit)
+            position = end
+        after = re.sub(r"^[\s,:]+", "", text[position:])
+        if len(units) < 2 or not self.verbs.match(after) or after.startswith("phối hợp"):
+            return []
+        return units
 
     def _answerable_only(self, sentence: str) -> bool:
         folded = fold(sentence).rstrip(".")
