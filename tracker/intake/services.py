@@ -99,10 +99,11 @@ def _drop_new_people(data: dict[str, Any]) -> None:
     for person in data["people"]:
         if person["code"] not in existing:
             for task in data["tasks"]:
-                if task.get("assignee") == person["code"]:
-                    del task["assignee"]
-                    task["description"] = (task.get("description", "") + " Người phụ trách: "
-                                           f"{person['name']}.").strip()
+                for key, label in (("assignee", "Người phụ trách"), ("supervisor", "Người chỉ đạo")):
+                    if task.get(key) == person["code"]:
+                        del task[key]
+                        task["description"] = (task.get("description", "") + f" {label}: "
+                                               f"{person['name']}.").strip()
     data["people"] = [person for person in data["people"] if person["code"] in existing]
 
 
