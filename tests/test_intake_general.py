@@ -12,7 +12,7 @@ def test_a_named_leader_who_directs_a_clause_is_its_tasks_supervisor_not_a_task(
             "UBND xã trực tiếp chỉ đạo.")
     draft = draft_from_text(HEADER + text + "\n" + FOOTER, SEEDED_UNITS)
     task = only_task(text)
-    assert task["owner"] == "PKT" and task["supervisor"] == "LE-VAN-DINH"
+    assert (task["owner"], task["supervisor"]) == ("PKT", "LE-VAN-DINH")
     assert draft.data["people"] == [{"code": "LE-VAN-DINH", "name": "Lê Văn Định",
                                      "title": "Phó Chủ tịch Thường trực UBND xã", "unit": "LD"}]
     assert check_draft(draft, SEEDED_UNITS) == []
@@ -28,7 +28,8 @@ def test_a_heading_listing_two_units_gives_each_the_task():
 def test_a_target_after_a_duty_measures_it_and_is_no_new_task():
     task = only_task("1. Trung tâm PVHCC hướng dẫn người dân nộp hồ sơ trực tuyến hằng ngày; "
                      "bảo đảm tỷ lệ hồ sơ trực tuyến toàn trình đạt tối thiểu 60%.")
-    assert task["frequency"] == "daily" and task["indicator"]
+    assert task["frequency"] == "daily"
+    assert task["indicator"]
 
 
 def test_exhortations_and_all_unit_wishes_without_timing_give_no_task():
@@ -41,7 +42,7 @@ def test_exhortations_and_all_unit_wishes_without_timing_give_no_task():
 def test_daily_that_describes_the_work_is_not_its_rhythm():
     task = only_task("1. Phòng Văn hóa – Xã hội tuyên truyền về việc giải quyết thủ tục hành "
                      "chính hàng ngày trên loa truyền thanh vào thứ Sáu hằng tuần.")
-    assert task["frequency"] == "weekly" and task["due"]["weekday"] == "fri"
+    assert (task["frequency"], task["due"]["weekday"]) == ("weekly", "fri")
     assert only_task("1. Công an xã tuần tra hằng ngày tại chợ.")["frequency"] == "daily"
 
 
@@ -73,13 +74,13 @@ def test_a_leader_who_directs_a_named_unit_supervises_its_task():
 def test_keeping_something_going_takes_the_rhythm_of_its_check():
     task = only_task("1. Văn phòng bảo đảm hệ thống hội nghị trực tuyến vận hành ổn định; "
                      "kiểm tra thiết bị trước 16 giờ ngày thứ Sáu hằng tuần.")
-    assert task["frequency"] == "weekly" and task["due"] == {"weekday": "fri", "time": "16:00"}
+    assert (task["frequency"], task["due"]) == ("weekly", {"weekday": "fri", "time": "16:00"})
 
 
 def test_reporting_the_results_of_the_work_is_the_same_task():
     task = only_task("1. Phòng Kinh tế kiểm tra, xử lý vi phạm trật tự xây dựng; báo cáo kết quả "
                      "về UBND xã trước ngày 25 hằng tháng.")
-    assert task["frequency"] == "monthly" and task["due"] == {"day": 25}
+    assert (task["frequency"], task["due"]) == ("monthly", {"day": 25})
 
 
 def test_a_measured_duty_and_a_timed_report_are_two_tasks_and_a_letter_keeps_both():
@@ -93,7 +94,8 @@ def test_a_measured_duty_and_a_timed_report_are_two_tasks_and_a_letter_keeps_bot
 def test_half_yearly_reports_are_followed_once_at_the_year_end():
     task = only_task("1. Phòng Kinh tế theo dõi thi hành pháp luật về đất đai; báo cáo định kỳ "
                      "6 tháng, năm.")
-    assert (task["frequency"], task["due"]) == ("once", "2027-12-31") and task["doubt"]
+    assert (task["frequency"], task["due"]) == ("once", "2027-12-31")
+    assert task["doubt"]
 
 
 def test_a_timed_duty_in_the_closing_sentence_is_kept():

@@ -130,7 +130,7 @@ def _describes(before: str, vocabulary: Vocabulary) -> bool:
     """Whether "hằng ngày" closes a noun phrase ("việc giải quyết TTHC hàng ngày")."""
     clause = re.split(r"[;,:.]", before)[-1]
     words = vocabulary.pattern("daily_descriptive")
-    found = [m for m in words.finditer(clause)]
+    found = list(words.finditer(clause))
     return bool(found) and len(clause[found[-1].end():].split()) <= 6
 
 

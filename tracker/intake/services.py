@@ -99,7 +99,8 @@ def _drop_new_people(data: dict[str, Any]) -> None:
     for person in data["people"]:
         if person["code"] not in existing:
             for task in data["tasks"]:
-                for key, label in (("assignee", "Người phụ trách"), ("supervisor", "Người chỉ đạo")):
+                for key, label in (("assignee", "Người phụ trách"),
+                                   ("supervisor", "Người chỉ đạo")):
                     if task.get(key) == person["code"]:
                         del task[key]
                         task["description"] = (task.get("description", "") + f" {label}: "
