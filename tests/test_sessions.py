@@ -3,6 +3,7 @@
 from sqlalchemy import select
 
 from tests.conftest import csrf_token, login, submit
+from tracker.audit.models import AuditEntry
 from tracker.extensions import db
 from tracker.org import services as org
 from tracker.org.models import Role, User
@@ -37,6 +38,23 @@ def test_a_copied_session_cookie_stops_working_after_logout(app, client, make_us
     assert signed_in(thief)
     client.post("/logout", data={"csrf_token": csrf_token(client, HOME)})
     assert not signed_in(thief)
+
+
+def test_logout_ends_this_login_only(app, client, make_user):
+    make_user("office", "VP", username="vanphong")
+    login(client, "vanphong")
+    phone = app.test_client()
+    remember_login(phone, "vanphong")
+    thief = copy_of(app, phone, "session", "remember_token")
+    phone.post("/logout", data={"csrf_token": csrf_token(phone, HOME)})
+    assert not signed_in(thief)
+    assert signed_in(client)
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "vanphong"))
+        actions = db.session.scalars(select(AuditEntry.action).where(
+            AuditEntry.object_type == "User", AuditEntry.object_id == user.id)
+            .order_by(AuditEntry.id)).all()
+    assert actions[-1] == "user.logout"
 
 
 def test_the_remember_me_token_changes_per_login_and_dies_at_logout(app, client, make_user):

@@ -70,17 +70,20 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to continue.")
     login_manager.login_message_category = "warning"
 
+    from tracker.org import queries as org_queries
     from tracker.org.models import User
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
         """The user a session or remember-me cookie names, if its nonce is still current."""
         row, _, rest = user_id.partition(".")
-        nonce = rest.partition(".")[0]
+        nonce, _, login_id = rest.partition(".")
         if not row.isdigit() or not nonce or int(row) > 2**31 - 1:
             return None
         user = db.session.get(User, int(row))
         if user is None or not user.is_active or not user.session_matches(nonce):
+            return None
+        if org_queries.login_ended(user, login_id):
             return None
         return user
 

@@ -1,7 +1,7 @@
 """notifications name the task they are about (issue 18: every notice links to its object)
 
 Revision ID: a18c0e5d7f21
-Revises: a14e0d1f0c7b
+Revises: c17e0a1d2f3b
 Create Date: 2026-12-01 20:05:00.000000
 
 """

@@ -55,8 +55,9 @@ def logout():
     form = ConfirmForm()
     if form.validate_on_submit():
         if current_user.is_authenticated:
-            # The copied cookie and the remember-me token must not outlive the logout.
-            services.end_sessions(current_user, current_user, "user.logout")
+            # The copied cookie and the remember-me token must not outlive the logout; the
+            # account's logins on other devices go on.
+            services.end_login(current_user, current_user, session.get("_user_id"))
         logout_user()
         flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))

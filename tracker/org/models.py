@@ -9,7 +9,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -87,7 +87,7 @@ class User(UserMixin, db.Model):
 
     def get_id(self) -> str:
         """Flask-Login's alternative id: the row, this user's session nonce, and a per-login
-        salt (so each login's remember-me token differs; only the nonce is checked)."""
+        id (so each login's remember-me token differs, and one login can be ended alone)."""
         return f"{self.id}.{self.session_nonce}.{secrets.token_hex(8)}"
 
     def session_matches(self, nonce: str) -> bool:
@@ -114,3 +114,17 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+
+class EndedLogin(db.Model):
+    """One login ended by its logout: the session cookie and remember-me token that carry its
+    login id stop working, while the account's other logins go on (ending all of them is the
+    nonce's job)."""
+
+    __tablename__ = "ended_logins"
+    __table_args__ = (UniqueConstraint("user_id", "login_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    login_id: Mapped[str] = mapped_column(String(16))
+    ended_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -15,7 +15,8 @@ from tracker.audit.services import changed, record, snapshot
 from tracker.db import utcnow
 from tracker.extensions import db
 from tracker.org import policies
-from tracker.org.models import Role, Unit, UnitKind, User
+from tracker.org import queries as org_queries
+from tracker.org.models import EndedLogin, Role, Unit, UnitKind, User
 from tracker.org.passwords import PasswordRejectedError as PasswordRejectedError
 from tracker.org.passwords import check_password_policy
 
@@ -126,6 +127,16 @@ def end_sessions(actor: User, user: User, action: str = "user.end_sessions") -> 
     """Log the account out everywhere (its cookies and remember-me tokens stop working)."""
     user.end_sessions()
     record(actor, action, user, summary=user.username)
+
+
+def end_login(actor: User, user: User, session_user_id: str | None) -> None:
+    """Log this one login out for good: the session cookie and remember-me token that carry
+    its login id (the last part of Flask-Login's alternative id) stop working, even copied."""
+    login_id = (session_user_id or "").rpartition(".")[2]
+    if login_id and not org_queries.login_ended(user, login_id):
+        db.session.add(EndedLogin(user_id=user.id, login_id=login_id[:16]))
+        db.session.flush()
+    record(actor, "user.logout", user, summary=user.username)
 
 
 def note_login(user: User) -> None:
