@@ -5,12 +5,14 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app tracker
 TRANSLATIONS := tracker/translations
-# Browser tests, PDF fonts, PDF checks, and the PostgreSQL server for the second test pass.
+# Browser tests, PDF fonts, PDF checks, the PostgreSQL server for the second test pass, and
+# cairo for the chart inside the DOCX. npm (for the browser tests' axe-core) comes with Node.js:
+# Debian's nodejs and npm are installed only when no npm command is on the machine.
 APT_PACKAGES := chromium fonts-liberation2 poppler-utils postgresql libcairo2
 
 .PHONY: install system-packages run test lint security translations clean bench load intake-check
 
-install: system-packages $(VENV)/.installed
+install: system-packages $(VENV)/.installed tests/browser/node_modules/.installed
 	@if find $(TRANSLATIONS) -name '*.po' 2>/dev/null | grep -q .; then \
 		$(BIN)/pybabel compile -d $(TRANSLATIONS); \
 	fi
@@ -19,7 +21,7 @@ install: system-packages $(VENV)/.installed
 system-packages:
 	@missing=$$(for p in $(APT_PACKAGES); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
-	done); \
+	done; command -v npm >/dev/null || echo nodejs npm); \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	missing=$$(echo $$missing); \
 	if [ "$$(id -u)" -ne 0 ]; then \
@@ -34,6 +36,11 @@ system-packages:
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -e '.[dev]'
+	touch $@
+
+# axe-core for the browser tests' accessibility checks: a test-only tool, never served by the app.
+tests/browser/node_modules/.installed: tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund
 	touch $@
 
 run: install

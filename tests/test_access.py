@@ -173,6 +173,7 @@ def routes(world):
         "open_round": ("POST", "/inspections/open"),
         "round": ("GET", f"/inspections/{world['round']}"),
         "mark_item": ("POST", f"/inspections/{world['round']}/items/{world['round_item']}"),
+        "mark_rest": ("POST", f"/inspections/{world['round']}/mark-rest"),
         "follow_up": ("POST",
                       f"/inspections/{world['round']}/items/{world['round_item']}/follow-up"),
         "complete_round": ("POST", f"/inspections/{world['round']}/complete"),
@@ -210,7 +211,8 @@ ALLOWED = {
     "directives": EVERYONE,
     "directive": EVERYONE,
     "tasks": EVERYONE,
-    "own_task": OVERSEERS | {"unit_head"},
+    # Officers read their unit's work (issue 18); they change only what is handed to them.
+    "own_task": EVERYONE,
     "delegated_task": EVERYONE,
     "other_task": OVERSEERS,
     "import": {"admin", "office"},
@@ -241,7 +243,7 @@ ALLOWED = {
     "record_event": OVERSEERS | {"unit_head"},
     "inbox": EVERYONE,
     "calendar_feed": EVERYONE,
-    "occurrence_own": OVERSEERS | {"unit_head"},
+    "occurrence_own": EVERYONE,
     "occurrence_delegated": EVERYONE,
     "occurrence_other": OVERSEERS,
     "report_own": {"unit_head"},
@@ -251,7 +253,7 @@ ALLOWED = {
     "delegate_occurrence": {"unit_head"},
     "delegate_task": {"unit_head"},
     "decision": {"leader"},
-    "download": OVERSEERS | {"unit_head"},
+    "download": EVERYONE,
     "remove_evidence": {"unit_head"},
     "verification": {"admin", "office"},
     "accountability": OVERSEERS,
@@ -268,6 +270,7 @@ ALLOWED = {
     "open_round": {"admin", "office"},
     "round": OVERSEERS,
     "mark_item": {"admin", "office"},
+    "mark_rest": {"admin", "office"},
     "follow_up": {"admin", "office"},
     "complete_round": {"admin", "office"},
     "reopen_round": {"admin", "office"},
@@ -294,7 +297,7 @@ ALLOWED = {
     "transfer_task": {"leader", "office"},
     "withdraw_task": {"leader", "office"},
     "contribute": {"unit_head"},  # the head of A, a cooperating unit of B's task
-    "download_contribution": OVERSEERS | {"unit_head"},
+    "download_contribution": EVERYONE,  # officers read their unit's periods (issue 18)
 }
 
 

@@ -166,7 +166,10 @@ def test_overdue_work_needs_an_explanation(client, app, loop):
     with app.app_context():
         assert db.session.get(Occurrence, loop["late"]).state == OccurrenceState.OPEN
         assert db.session.scalar(select(func.count(Evidence.id))) == 0
-    assert uploads(app) == []
+    # The chosen file is kept in the store and shown as attached for the next try (issue 18).
+    assert len(uploads(app)) == 1
+    assert 'name="kept_file"' in html
+    assert "bc.pdf" in html
     response = report(client, loop["late"], {
         "report": "Nộp muộn", "cause": "objective", "explanation": "Mất điện cả ngày"},
         files=[(io.BytesIO(PDF), "bc.pdf")])

@@ -113,6 +113,13 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
+    from tracker.forms import FormTranslations
+
+    @app.before_request
+    def translate_form_messages():
+        """WTForms' own messages from our catalog (it ships none in Vietnamese)."""
+        request.wtforms_translations = FormTranslations()
+
     @app.after_request
     def commit_or_roll_back(response):
         """One commit per request: keep what a successful request changed, drop the rest."""
@@ -223,10 +230,14 @@ def register_template_helpers(app: Flask) -> None:
         from flask_login import current_user
 
         from tracker.notify.services import unread_count
+        from tracker.workflow.policies import can_verify
+        from tracker.workflow.queries import awaiting_count
 
+        signed_in = has_request_context() and current_user.is_authenticated
         return {
-            "unread_notices": unread_count(current_user)
-            if has_request_context() and current_user.is_authenticated else 0,
+            "unread_notices": unread_count(current_user) if signed_in else 0,
+            # Only the pages that draw the navigation pay for the count.
+            "awaiting_count": awaiting_count if signed_in and can_verify(current_user) else int,
             "labels": labels,
             "languages": app.config["LANGUAGES"],
             "current_locale": select_locale(),

@@ -50,8 +50,10 @@ def test_hand_in_with_evidence_then_office_approves(live_server: LiveServer, pag
     log_in(page, live_server, "vanphong")
     page.goto(f"{live_server.url}/verification")
     page.get_by_text("Hỗ trợ người dân tối thiểu 01 ngày/tuần").click()
-    page.get_by_role("button", name="Xác nhận").click()
-    expect(page.locator("#occurrence-status")).to_contain_text("Đã hoàn thành – đúng hạn")
-    page.get_by_role("link", name="2-TTPVHCC-05").click()
+    page.get_by_role("button", name="Xác nhận và mở việc tiếp theo").click()
+    # From the queue the clerk lands on the next item, here the empty queue (issue 18).
+    expect(page.locator(".alert-info")).to_contain_text("Không còn việc nào chờ xác nhận")
+    page.goto(f"{live_server.url}/tasks")
+    page.locator("#task-list").get_by_text("Hỗ trợ người dân tối thiểu 01 ngày/tuần").click()
     expect(page.locator("#upcoming")).to_contain_text("Đã hoàn thành – đúng hạn")
     page.screenshot(path="test-results/workflow-phone.png", full_page=True)

@@ -33,6 +33,7 @@ AUDIT_ACTION_LABELS = {
     "indicator.import": _l("imported figures"),
     "inspection.open": _l("opened the round"),
     "inspection.mark": _l("marked an item"),
+    "inspection.mark_rest": _l("marked the remaining items met"),
     "inspection.follow_up": _l("created a follow-up task"),
     "inspection.complete": _l("signed off the round"),
     "inspection.reopen": _l("reopened the round"),

@@ -12,7 +12,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from tracker.directives.models import Task
 from tracker.extensions import db
 from tracker.months import Month
-from tracker.org.models import Unit
+from tracker.org.models import Unit, User
 from tracker.schedule.status import NOT_DONE_STATES, Category, warning_window
 from tracker.workflow.models import Occurrence, OccurrenceState
 
@@ -137,3 +137,27 @@ def due_soon(now: datetime, scope=None, limit: int = 20) -> list[Occurrence]:
 
 def open_between(start: datetime, end: datetime, scope=None, limit: int = 50) -> list[Occurrence]:
     return open_work(start, end, scope, limit, states=(*NOT_DONE_STATES, OccurrenceState.RETURNED))
+
+
+def escalated_count(now: datetime) -> int:
+    """Overdue periods whose warnings have reached the supervising leader (the last level)."""
+    from tracker.notify.models import Escalation
+    from tracker.notify.services import SUPERVISOR_LEVEL
+
+    reached = select(Escalation.occurrence_id).where(Escalation.level == SUPERVISOR_LEVEL)
+    return db.session.scalar(
+        select(func.count(Occurrence.id)).where(Occurrence.id.in_(reached),
+                                                Occurrence.state.in_(NOT_DONE_STATES),
+                                                Occurrence.due_at < now)) or 0
+
+
+def returned(scope=None, limit: int = 50) -> list[Occurrence]:
+    """Work the Office sent back, oldest deadline first, until it is handed in again."""
+    return occurrence_list(
+        [Occurrence.state == OccurrenceState.RETURNED, *([scope] if scope is not None else [])],
+        Occurrence.due_at.asc(), limit)
+
+
+def unit_scope(user: User) -> ColumnElement[bool] | None:
+    """The work of the person's unit (what an officer may read), None without a unit."""
+    return Occurrence.unit_id == user.unit_id if user.unit_id is not None else None

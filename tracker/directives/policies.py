@@ -9,12 +9,15 @@ from tracker.org.models import Role, User
 from tracker.org.policies import sees_everything
 from tracker.workflow.models import Occurrence
 
+# Officers read their unit's work (they change only what is handed to them).
+UNIT_MEMBERS = frozenset({Role.UNIT_HEAD, Role.STAFF})
+
 
 def visible_tasks_clause(user: User) -> ColumnElement[bool] | None:
     """SQL condition for the tasks ``user`` may see; None means every task.
 
-    Heads of unit see their unit's tasks and those it co-operates on; officers see what is
-    delegated to them (the whole task, or single periods of it).
+    Members of a unit (its head and its officers) see the unit's tasks and those it co-operates
+    on, and anyone sees what is delegated to them (the whole task, or single periods of it).
     """
     if sees_everything(user):
         return None
@@ -24,7 +27,7 @@ def visible_tasks_clause(user: User) -> ColumnElement[bool] | None:
         exists(select(Occurrence.id).where(Occurrence.task_id == Task.id,
                                            Occurrence.assignee_id == user.id)),
     ]
-    if user.role == Role.UNIT_HEAD and user.unit_id is not None:
+    if user.role in UNIT_MEMBERS and user.unit_id is not None:
         conditions.append(Task.owner_unit_id == user.unit_id)
         conditions.append(
             exists(
@@ -42,7 +45,7 @@ def can_view_task(user: User, task: Task) -> bool:
         return False
     if sees_everything(user) or user.id in (task.assignee_id, task.delegate_id):
         return True
-    if user.role == Role.UNIT_HEAD and user.unit_id is not None and (
+    if user.role in UNIT_MEMBERS and user.unit_id is not None and (
         task.owner_unit_id == user.unit_id
         or any(unit.id == user.unit_id for unit in task.cooperating_units)
     ):

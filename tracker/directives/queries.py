@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, case, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.audit.models import AuditEntry
@@ -86,8 +86,14 @@ def task_list(user: User, *, unit_code: str | None, frequency: str | None, statu
             joinedload(Task.directive),
             selectinload(Task.cooperating_units),
         )
-        .order_by(Task.directive_id, Task.position)
     )
+    if user.role == Role.STAFF:
+        # An officer's own tasks first, then the rest of the unit's.
+        mine = or_(Task.delegate_id == user.id, Task.assignee_id == user.id,
+                   exists(select(Occurrence.id).where(Occurrence.task_id == Task.id,
+                                                      Occurrence.assignee_id == user.id)))
+        query = query.order_by(case((mine, 0), else_=1))
+    query = query.order_by(Task.directive_id, Task.position)
     clause = policies.visible_tasks_clause(user)
     if clause is not None:
         query = query.where(clause)

@@ -59,7 +59,8 @@ def line_chart(title: str, months: Sequence[str], values: Sequence[float | None]
     """A line of the months' figures against the target line; None leaves a break."""
     width = width or (96 if small else 640)
     height = height or (36 if small else 240)
-    left, right, top = (3, width - 3, 3) if small else (56, width - 16, 16)
+    # Room on the right for half of the last month label ("12/2026") centred on its point.
+    left, right, top = (3, width - 3, 3) if small else (56, width - 32, 16)
     bottom = height - (3 if small else 36)
     measures = [None if v is None else measure_of(target, v, baseline) for v in values]
     target_value = target.target if not target.is_increase or baseline else None

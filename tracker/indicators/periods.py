@@ -49,3 +49,8 @@ def last_month_of(spec: str | date | None) -> str | None:
     if isinstance(spec, date):
         return Month.of(spec).stored
     return months_of(str(spec))[-1]
+
+
+def days_in_month(period: str) -> int:
+    """How many days the month ``YYYY-MM`` has."""
+    return Month.parse(period).last_day.day

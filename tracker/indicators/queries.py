@@ -56,6 +56,30 @@ def counted_figures(indicator_ids: Iterable[int] | Select, up_to: str | None = N
     return figures
 
 
+def partial_months(indicator_id: int) -> dict[str, tuple]:
+    """Month -> (first day, last day) covered, for months whose counted figure was reported on
+    a period shorter than the month (a day's or a week's figure standing for the month)."""
+    from tracker.indicators import periods
+    from tracker.workflow.models import Occurrence
+
+    rows = db.session.execute(
+        select(IndicatorReading.period, Occurrence.period_start, Occurrence.period_end)
+        .join(Occurrence, Occurrence.id == IndicatorReading.occurrence_id, isouter=True)
+        .where(IndicatorReading.indicator_id == indicator_id,
+               IndicatorReading.state == ReadingState.VERIFIED)
+        .order_by(IndicatorReading.period, IndicatorReading.verified_at.desc(),
+                  IndicatorReading.id.desc()))
+    partial: dict[str, tuple] = {}
+    seen: set[str] = set()
+    for period, start, end in rows:
+        if period in seen:
+            continue
+        seen.add(period)
+        if start is not None and (end - start).days + 1 < periods.days_in_month(period):
+            partial[period] = (start, end)
+    return partial
+
+
 def month_figure(values: list[float], aggregate: Aggregate) -> float:
     """One month's figure from its verified readings, oldest verification first."""
     if aggregate == Aggregate.SUM:

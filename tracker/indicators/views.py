@@ -141,6 +141,7 @@ def indicator_detail(indicator_id: int):
     return render_template(
         "indicators/detail.html", indicator=indicator, target=target, evaluation=evaluation,
         rows=list(reversed(rows)), chart=chart, history=history, as_of=as_of,
+        partial=queries.partial_months(indicator.id),
         can_enter=policies.can_enter_reading(current_user, indicator),
         review_form=ReadingReviewForm() if policies.can_verify_readings(current_user) else None,
     )

@@ -19,6 +19,7 @@ RESULT_LABELS = {
     ItemResult.PASS: _l("Met"),
     ItemResult.FAIL: _l("Not met"),
     ItemResult.NOT_APPLICABLE: _l("Not applicable"),
+    ItemResult.NOT_YET_DUE: _l("Not yet due"),
 }
 
 
@@ -32,7 +33,7 @@ class MarkForm(FlaskForm):
     result = SelectField(
         _l("Result"),
         choices=[SelectChoice(r.value, label) for r, label in RESULT_LABELS.items()
-                 if r != ItemResult.PENDING],
+                 if r not in (ItemResult.PENDING, ItemResult.NOT_YET_DUE)],
     )
     note = StringField(_l("Finding"), validators=[Length(max=2000)])
     photo = FileField(_l("Photo (JPG, PNG)"))

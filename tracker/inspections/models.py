@@ -25,6 +25,7 @@ class ItemResult(enum.StrEnum):
     PASS = "pass"  # noqa: S105 (đạt: a result, not a password)
     FAIL = "fail"  # không đạt
     NOT_APPLICABLE = "not_applicable"  # không áp dụng
+    NOT_YET_DUE = "not_yet_due"  # chưa đến hạn: neither met nor failed, not scored
 
 
 class ChecklistCriterion(db.Model):

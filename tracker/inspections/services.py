@@ -18,9 +18,10 @@ from werkzeug.datastructures import FileStorage
 
 from tracker.audit.services import record, snapshot
 from tracker.db import LOCAL_TZ, utcnow
-from tracker.directives.models import Directive, Frequency, Task
+from tracker.directives.models import Frequency, Task
 from tracker.evidence import storage
 from tracker.extensions import db
+from tracker.inspections import follow_ups, marking
 from tracker.inspections.models import (
     ChecklistCriterion,
     InspectionItem,
@@ -108,6 +109,12 @@ def units_in_scope(inspection: InspectionRound) -> list[Unit]:
         select(Unit).where(Unit.is_active, Unit.kind != UnitKind.LEADERSHIP).order_by(Unit.name)))
 
 
+def _scope_of(unit_ids: list[int] | None) -> list[Unit]:
+    if unit_ids:
+        return list(db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids))))
+    return units_in_scope(InspectionRound())
+
+
 def open_round(actor: User, window_start: date,
                unit_ids: list[int] | None = None) -> InspectionRound:
     """Open a round for a half-month and build its checklist from what was due in it."""
@@ -115,6 +122,7 @@ def open_round(actor: User, window_start: date,
         raise InspectionError(_("A round covers the 1st to the 15th, or the 16th to the end of "
                                 "the month."))
     start, end = window_for(window_start)
+    marking.refuse_duplicate(start, unit_ids or [], _scope_of(unit_ids))
     ensure_default_criteria(actor)
     inspection = InspectionRound(window_start=start, window_end=end, opened_by_id=actor.id)
     if unit_ids:
@@ -150,7 +158,7 @@ def open_round(actor: User, window_start: date,
     return inspection
 
 
-def _require_open(inspection: InspectionRound) -> None:
+def require_open(inspection: InspectionRound) -> None:
     if inspection.state != RoundState.OPEN:
         raise InspectionError(_("This round is signed off and can no longer be changed; "
                                 "reopen it first (with a reason)."))
@@ -158,7 +166,9 @@ def _require_open(inspection: InspectionRound) -> None:
 
 def mark_item(actor: User, item: InspectionItem, result: ItemResult, note: str,
               photo: FileStorage | None = None) -> InspectionItem:
-    _require_open(item.round)
+    require_open(item.round)
+    if result == ItemResult.PASS and marking.not_yet_due(item):
+        raise InspectionError(_("This period is not yet due: it cannot be marked met."))
     note = clean_text(note)  # a vertical tab pasted from Word would break the minutes
     if result == ItemResult.FAIL and not note.strip():
         raise InspectionError(_("Say what was found when an item fails."))
@@ -179,32 +189,10 @@ def mark_item(actor: User, item: InspectionItem, result: ItemResult, note: str,
     return item
 
 
-def _follow_up_directive(actor: User, inspection: InspectionRound) -> Directive:
-    if inspection.follow_up_directive is not None:
-        return inspection.follow_up_directive
-    start, end = inspection.window_start, inspection.window_end
-    directive = Directive(
-        code=f"KT-{start:%Y%m%d}-{inspection.id}",
-        number="",
-        title=_("Follow-up of the inspection of %(start)s – %(end)s",
-                start=start.strftime("%d/%m/%Y"), end=end.strftime("%d/%m/%Y")),
-        issuer=current_app.config["AGENCY_NAME"].title(),
-        starts_on=start, ends_on=end + relativedelta(years=1),
-        place=current_app.config["AGENCY_PLACE"],
-        issued_on=utcnow().astimezone(LOCAL_TZ).date(),
-    )
-    db.session.add(directive)
-    db.session.flush()
-    inspection.follow_up_directive = directive
-    record(actor, "directive.create", directive, after=snapshot(directive),
-           summary=directive.title[:80])
-    return directive
-
-
 def follow_up(actor: User, item: InspectionItem, owner: Unit, title: str,
               due_on: date) -> Task:
     """Turn a finding into a task with an owner and a deadline, tracked like any other."""
-    _require_open(item.round)
+    require_open(item.round)
     if item.follow_up_task_id is not None:
         raise InspectionError(_("This finding already has a follow-up task."))
     today = utcnow().astimezone(LOCAL_TZ).date()
@@ -212,10 +200,14 @@ def follow_up(actor: User, item: InspectionItem, owner: Unit, title: str,
         raise InspectionError(_("The deadline cannot be in the past."))
     if not title.strip():
         raise InspectionError(_("Write what must be done."))
-    directive = _follow_up_directive(actor, item.round)
+    directive = follow_ups.directive_for(actor, item.round)
     count = db.session.scalar(select(func.count(Task.id)).where(Task.directive_id == directive.id))
+    inspection = item.round
+    origin = _("From the inspection round of %(start)s – %(end)s, item: %(item)s. Finding: "
+               "%(note)s", start=inspection.window_start.strftime("%d/%m/%Y"),
+               end=inspection.window_end.strftime("%d/%m/%Y"), item=item.text, note=item.note)
     task = Task(directive_id=directive.id, code=f"KT{item.round_id}-{count + 1:02d}",
-                clause=_("Inspection"), title=title.strip(), description=item.note,
+                clause=_("Inspection"), title=title.strip(), description=origin,
                 owner_unit_id=owner.id, frequency=Frequency.ONCE,
                 due_rule={"date": due_on.isoformat(), "time": "17:00"},
                 starts_on=min(today, due_on), ends_on=due_on, outcome=item.text,
@@ -228,6 +220,7 @@ def follow_up(actor: User, item: InspectionItem, owner: Unit, title: str,
            after={"item": item.id, "task": task.code, "owner": owner.code,
                   "due_on": due_on.isoformat()}, summary=task.title[:80])
     sync_tasks([task])
+    follow_ups.tell_owner(task)
     return task
 
 
@@ -244,7 +237,9 @@ def _office_inspection_occurrence(inspection: InspectionRound) -> Occurrence | N
 def complete(actor: User, inspection: InspectionRound, inspector: User, signed_on: date,
              conclusion: str, minutes_number: str = "") -> InspectionRound:
     """Sign the round off; it becomes read-only and the Office's inspection duty is done."""
-    _require_open(inspection)
+    require_open(inspection)
+    marking.settle_not_yet_due(inspection)
+    db.session.flush()
     pending = db.session.scalar(
         select(func.count(InspectionItem.id)).where(InspectionItem.round_id == inspection.id,
                                                     InspectionItem.result == ItemResult.PENDING))
@@ -317,6 +312,7 @@ class UnitSummary:
     failed: int = 0
     not_applicable: int = 0
     pending: int = 0
+    not_yet_due: int = 0
 
     @property
     def marked(self) -> int:
@@ -340,7 +336,8 @@ def summarise(inspection: InspectionRound) -> list[UnitSummary]:
     return [UnitSummary(unit, tallies[unit.id].get(ItemResult.PASS, 0),
                         tallies[unit.id].get(ItemResult.FAIL, 0),
                         tallies[unit.id].get(ItemResult.NOT_APPLICABLE, 0),
-                        tallies[unit.id].get(ItemResult.PENDING, 0)) for unit in units]
+                        tallies[unit.id].get(ItemResult.PENDING, 0),
+                        tallies[unit.id].get(ItemResult.NOT_YET_DUE, 0)) for unit in units]
 
 
 @dataclass(frozen=True)

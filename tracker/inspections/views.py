@@ -6,8 +6,19 @@ from datetime import date
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
@@ -16,7 +27,7 @@ from tracker.db import LOCAL_TZ, utcnow
 from tracker.evidence import storage
 from tracker.extensions import db
 from tracker.forms import ConfirmForm, flash_errors
-from tracker.inspections import documents, policies, queries, services
+from tracker.inspections import documents, marking, policies, queries, services
 from tracker.inspections.forms import (
     RESULT_LABELS,
     CompleteForm,
@@ -108,6 +119,10 @@ def open_round():
     try:
         inspection = services.open_round(current_user, date.fromisoformat(form.window.data),
                                          [int(unit_id) for unit_id in form.units.data])
+    except marking.DuplicateRoundError as problem:
+        db.session.rollback()
+        flash(str(problem), "warning")
+        return redirect(url_for("inspections.detail", round_id=problem.existing.id))
     except services.InspectionError as problem:
         db.session.rollback()
         flash(str(problem), "danger")
@@ -134,7 +149,7 @@ def render_round(inspection: InspectionRound, status: int = 200, complete_form=N
         runner=policies.can_run(current_user), mark_form=MarkForm(),
         follow_up_form=follow_up_form, complete_form=complete_form, reason_form=ReasonForm(),
         confirm_form=ConfirmForm(), summary=services.summarise(inspection),
-        results=RESULT_LABELS, history=history, now=utcnow(),
+        results=RESULT_LABELS, history=history, now=utcnow(), not_yet_due=marking.not_yet_due,
     ), status
 
 
@@ -145,18 +160,50 @@ def detail(round_id: int):
 
 @bp.route("/<int:round_id>/items/<int:item_id>", methods=["POST"])
 def mark(round_id: int, item_id: int):
+    """Mark one item. The page's script sends it in the background and asks for JSON; without
+    script the browser posts the form and comes back to the item."""
     require_runner()
     inspection = get_round_or_404(round_id)
     item = get_item_or_404(inspection, item_id)
     form = MarkForm()
+    problem = None
     if form.validate_on_submit():
         try:
             services.mark_item(current_user, item, ItemResult(form.result.data),
                                form.note.data or "", form.photo.data)
-        except (services.InspectionError, storage.EvidenceRejectedError) as problem:
+        except (services.InspectionError, storage.EvidenceRejectedError) as error:
+            db.session.rollback()
+            problem = str(error)
+    else:
+        problem = " ".join(str(error) for errors in form.errors.values() for error in errors)
+    if request.accept_mimetypes.best == "application/json":
+        if problem:
+            return jsonify(ok=False, message=problem), 422
+        return jsonify(ok=True, result=item.result.value, label=str(RESULT_LABELS[item.result]),
+                       message=_("Saved."))
+    if problem:
+        flash(problem, "danger")
+    return redirect(url_for("inspections.detail", round_id=round_id, _anchor=f"item-{item_id}"))
+
+
+@bp.route("/<int:round_id>/mark-rest", methods=["POST"])
+def mark_rest(round_id: int):
+    """The rest are met: every unmarked item (of one unit, or all) in one go."""
+    require_runner()
+    inspection = get_round_or_404(round_id)
+    unit_id = request.form.get("unit", type=int)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.require_open(inspection)
+            met = marking.mark_rest_met(current_user, inspection, unit_id)
+        except services.InspectionError as problem:
             db.session.rollback()
             flash(str(problem), "danger")
-    return redirect(url_for("inspections.detail", round_id=round_id, _anchor=f"item-{item_id}"))
+        else:
+            flash(ngettext("%(num)d item marked met.", "%(num)d items marked met.", met),
+                  "success")
+    anchor = f"unit-{unit_id}" if unit_id else "complete-form"
+    return redirect(url_for("inspections.detail", round_id=round_id, _anchor=anchor))
 
 
 @bp.route("/<int:round_id>/items/<int:item_id>/follow-up", methods=["POST"])

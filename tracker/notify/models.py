@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import utcnow
+from tracker.directives.models import Task
 from tracker.extensions import db
 from tracker.org.models import User
 from tracker.workflow.models import Occurrence
@@ -20,6 +21,8 @@ class Notification(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     occurrence_id: Mapped[int | None] = mapped_column(ForeignKey("occurrences.id"))
+    # The task a notice is about when it is not about one period (a whole task handed over).
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
     kind: Mapped[str] = mapped_column(String(30))
     title: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text, default="")
@@ -28,6 +31,7 @@ class Notification(db.Model):
 
     user: Mapped[User] = relationship()
     occurrence: Mapped[Occurrence | None] = relationship()
+    task: Mapped[Task | None] = relationship()
 
 
 class Escalation(db.Model):

@@ -43,9 +43,11 @@ class ReminderReport:
 
 
 def notify(user: User, kind: str, title: str, body: str = "",
-           occurrence: Occurrence | None = None) -> Notification:
+           occurrence: Occurrence | None = None, task: Task | None = None) -> Notification:
+    """An in-app notice; it links to the period (or else the task) it is about."""
     notice = Notification(user_id=user.id, kind=kind, title=title[:300], body=body,
-                          occurrence_id=occurrence.id if occurrence else None)
+                          occurrence_id=occurrence.id if occurrence else None,
+                          task_id=task.id if task else None)
     db.session.add(notice)
     return notice
 

@@ -3,7 +3,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
 from tracker.months import FIRST_YEAR, LAST_YEAR
 from tracker.schedule.models import DayKind
@@ -31,6 +31,11 @@ class VietnameseDateField(StringField):
             self.data = None
             raise ValidationError(_l("Give a date between %(first)d and %(last)d.",
                                      first=FIRST_YEAR, last=LAST_YEAR))
+
+    def pre_validate(self, form):
+        """A date written wrongly says so, not also "this field is required"."""
+        if self.process_errors:
+            raise StopValidation
 
     def _value(self):
         if self.data:

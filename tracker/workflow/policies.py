@@ -33,7 +33,10 @@ def is_cooperating_head(user: User, occurrence: Occurrence) -> bool:
 
 
 def can_view_occurrence(user: User, occurrence: Occurrence) -> bool:
+    """Overseers see all; a unit's head and officers read the unit's work."""
     if sees_everything(user) or heads_unit(user, occurrence):
+        return True
+    if user.role == Role.STAFF and user.unit_id is not None and user.unit_id == occurrence.unit_id:
         return True
     if is_cooperating_head(user, occurrence):  # to add its part to the owner's period
         return True
@@ -70,6 +73,8 @@ def visible_occurrences_clause(user: User) -> ColumnElement[bool] | None:
     """SQL condition matching :func:`can_view_occurrence` (Task joined); None means all."""
     if sees_everything(user):
         return None
+    if user.role == Role.STAFF and user.unit_id is not None:
+        return or_(personal_scope(user), Occurrence.unit_id == user.unit_id)
     return personal_scope(user)
 
 

@@ -1,10 +1,17 @@
-"""What the occurrence pages, the verification queue and the accountability list read."""
+"""What the occurrence pages, the verification queue and the accountability list read.
+
+The queue: the count in the navigation, the list filtered by unit, task and deadline, and the
+item after the one just handled."""
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
+from tracker.db import LOCAL_TZ
 from tracker.directives.models import Task
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
@@ -27,6 +34,12 @@ def explanations_of(occurrence: Occurrence) -> list[Explanation]:
     ))
 
 
+def explanation_of(occurrence: Occurrence) -> Explanation | None:
+    """The period's explanation of its delay (the latest, for periods explained twice before)."""
+    return db.session.scalar(select(Explanation).where(Explanation.occurrence_id == occurrence.id)
+                             .order_by(Explanation.id.desc()).limit(1))
+
+
 def decisions_of(occurrence: Occurrence) -> list[AccountabilityDecision]:
     return list(db.session.scalars(
         select(AccountabilityDecision).where(AccountabilityDecision.occurrence_id == occurrence.id)
@@ -36,10 +49,45 @@ def decisions_of(occurrence: Occurrence) -> list[AccountabilityDecision]:
     ))
 
 
-def verification_queue() -> Select:
-    """Everything handed in, oldest first (a query, for the page to paginate)."""
-    return (
+@dataclass(frozen=True)
+class QueueFilter:
+    """The queue's filters, read from the query string and carried to the next item."""
+
+    unit: str = ""
+    task: str = ""
+    due_by: date | None = None
+
+    @classmethod
+    def from_args(cls, args) -> QueueFilter:
+        due_by = None
+        text = (args.get("due_by") or "").strip()
+        if text:
+            try:
+                due_by = date.fromisoformat(text)
+            except ValueError:
+                due_by = None
+        return cls(unit=(args.get("unit") or "").strip(), task=(args.get("task") or "").strip(),
+                   due_by=due_by)
+
+    def as_args(self) -> dict[str, str]:
+        args = {"unit": self.unit, "task": self.task,
+                "due_by": self.due_by.isoformat() if self.due_by else ""}
+        return {key: value for key, value in args.items() if value}
+
+
+def awaiting_count() -> int:
+    """Everything handed in and not yet verified: one indexed count."""
+    return db.session.scalar(
+        select(func.count(Occurrence.id)).where(Occurrence.state == OccurrenceState.SUBMITTED)
+    ) or 0
+
+
+def verification_queue(filters: QueueFilter | None = None) -> Select:
+    """Everything handed in, oldest first, narrowed by unit, task and deadline (a query, for
+    the page to paginate)."""
+    query = (
         select(Occurrence)
+        .join(Occurrence.task)
         .where(Occurrence.state == OccurrenceState.SUBMITTED)
         .options(joinedload(Occurrence.task).joinedload(Task.owner_unit),
                  joinedload(Occurrence.task).joinedload(Task.assignee),
@@ -47,13 +95,36 @@ def verification_queue() -> Select:
                  joinedload(Occurrence.assignee))
         .order_by(Occurrence.submitted_at, Occurrence.id)
     )
+    if filters is None:
+        return query
+    if filters.unit:
+        unit_ids = select(Unit.id).where(Unit.code == filters.unit)
+        query = query.where(Occurrence.unit_id.in_(unit_ids))
+    if filters.task:
+        pattern = f"%{filters.task}%"
+        query = query.where(or_(Task.code.ilike(pattern), Task.title.ilike(pattern)))
+    if filters.due_by is not None:
+        end = datetime.combine(filters.due_by + timedelta(days=1), time(), tzinfo=LOCAL_TZ)
+        query = query.where(Occurrence.due_at < end)
+    return query
+
+
+def next_in_queue(filters: QueueFilter, after: Occurrence | None = None) -> Occurrence | None:
+    """The oldest item still waiting (other than ``after``), under the same filters."""
+    query = verification_queue(filters)
+    if after is not None:
+        query = query.where(Occurrence.id != after.id)
+    return db.session.scalars(query.limit(1)).unique().first()
 
 
 def explanations(unit_code: str = "", person_id: int | None = None,
                  month: Month | None = None) -> Select:
-    """Explanations of late work, newest deadline first, filtered by unit, author and month."""
+    """Explanations of late work, newest deadline first, filtered by unit, author and month;
+    one per period (the latest, for periods explained twice before issue 18)."""
+    latest = select(func.max(Explanation.id)).group_by(Explanation.occurrence_id)
     query = (
         select(Explanation)
+        .where(Explanation.id.in_(latest))
         .join(Explanation.occurrence)
         .join(Occurrence.task)
         .options(joinedload(Explanation.occurrence).joinedload(Occurrence.task)

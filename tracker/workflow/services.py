@@ -27,7 +27,7 @@ from tracker.months import Month
 from tracker.notify.mail import send_mail
 from tracker.notify.services import notify
 from tracker.org.models import Role, User
-from tracker.workflow import policies
+from tracker.workflow import policies, queries
 from tracker.workflow.models import (
     AccountabilityDecision,
     Cause,
@@ -116,15 +116,24 @@ def save_report(actor: User, occurrence: Occurrence, *, version: int | None, rep
     if evidence_count(occurrence) == 0 and reported_value is None:
         problems.append(_("Attach evidence (a file or a link) before handing in."))
     late = is_overdue(occurrence)
+    # One explanation per period: handing in again (after a return) keeps and may edit it.
+    written = queries.explanation_of(occurrence)
+    if written is not None:
+        cause = cause or written.cause
+        explanation = explanation.strip() or written.text
     if late and (cause is None or not explanation.strip()):
         problems.append(_("This period is overdue: choose the cause and explain the delay."))
     if problems:
         raise WorkflowError(" ".join(problems))
     if late:
-        written = Explanation(occurrence_id=occurrence.id, author_id=actor.id, cause=cause,
-                              text=explanation.strip())
-        db.session.add(written)
-        extra = {"explanation": {"cause": cause.value, "text": written.text}}
+        if written is None:
+            written = Explanation(occurrence_id=occurrence.id, author_id=actor.id)
+            db.session.add(written)
+        elif (written.cause, written.text) != (cause, explanation.strip()):
+            extra["explanation_before"] = {"cause": written.cause.value, "text": written.text}
+            written.author_id, written.created_at = actor.id, utcnow()
+        written.cause, written.text = cause, explanation.strip()
+        extra["explanation"] = {"cause": cause.value, "text": written.text}
     occurrence.state = OccurrenceState.SUBMITTED
     occurrence.submitted_at = utcnow()
     occurrence.submitted_by_id = actor.id
@@ -138,8 +147,20 @@ def add_file(actor: User, occurrence: Occurrence, upload: FileStorage,
              description: str = "") -> Evidence:
     if not policies.can_report(actor, occurrence):
         raise NotAllowedError
-    name = storage.clean_filename(upload.filename, "minh-chung")
-    stored = storage.store(upload.stream, name)
+    name = upload_name(upload)
+    return attach_stored(actor, occurrence, storage.store(upload.stream, name), name,
+                         description)
+
+
+def upload_name(upload: FileStorage) -> str:
+    return storage.clean_filename(upload.filename, "minh-chung")
+
+
+def attach_stored(actor: User, occurrence: Occurrence, stored: storage.StoredFile, name: str,
+                  description: str = "") -> Evidence:
+    """Attach a file already in the store (kept from a try the form refused) as evidence."""
+    if not policies.can_report(actor, occurrence):
+        raise NotAllowedError
     evidence = Evidence(occurrence_id=occurrence.id, kind=EvidenceKind.FILE, sha256=stored.sha256,
                         original_name=name, media_type=stored.media_type, size=stored.size,
                         description=description.strip()[:300], uploaded_by_id=actor.id)
@@ -267,7 +288,7 @@ def delegate_task(actor: User, task: Task, person: User | None) -> Task:
            summary=task.code)
     if person is not None:
         notify(person, "delegation", _("Assigned to you: %(code)s – %(title)s",
-                                       code=task.code, title=task.title))
+                                       code=task.code, title=task.title), task=task)
     return task
 
 

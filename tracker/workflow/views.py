@@ -29,7 +29,7 @@ from tracker.months import Month
 from tracker.org.forms import people_choices
 from tracker.org.models import User
 from tracker.org.policies import sees_everything
-from tracker.workflow import policies, queries, services
+from tracker.workflow import evidence_keeping, policies, queries, services
 from tracker.workflow.forms import (
     CAUSE_LABELS,
     DECISION_LABELS,
@@ -64,11 +64,15 @@ def get_occurrence_or_404(occurrence_id: int) -> Occurrence:
 
 
 def render_occurrence(occurrence: Occurrence, report_form: ReportForm | None = None,
-                      review_form: ReviewForm | None = None, status: int = 200):
+                      review_form: ReviewForm | None = None, status: int = 200,
+                      kept: list[evidence_keeping.KeptFile] | None = None):
     user = current_user
     if report_form is None and policies.can_report(user, occurrence):
+        written = queries.explanation_of(occurrence)
         report_form = ReportForm(version=occurrence.version, report=occurrence.report,
-                                 reported_value=occurrence.reported_value)
+                                 reported_value=occurrence.reported_value,
+                                 cause=written.cause.value if written else "",
+                                 explanation=written.text if written else "")
     if review_form is None and (policies.can_verify(user) or (
             occurrence.state == OccurrenceState.SUBMITTED
             and policies.can_approve(user, occurrence))):
@@ -96,6 +100,9 @@ def render_occurrence(occurrence: Occurrence, report_form: ReportForm | None = N
         review_form=review_form, delegate_form=delegate_form, decision_form=decision_form,
         evidence=evidence, explanations=explanations, decisions=decisions, history=history,
         remove_form=ConfirmForm(), cause_labels=CAUSE_LABELS, decision_labels=DECISION_LABELS,
+        from_queue=(request.values.get("back") == "queue"),
+        kept=[(item.token, item.name) for item in kept or []],
+        queue_filters=queries.QueueFilter.from_args(request.values),
     ), status
 
 
@@ -110,13 +117,18 @@ def report(occurrence_id: int):
     if not policies.can_report(current_user, occurrence):
         abort(403)
     form = ReportForm()
-    if not form.validate_on_submit():
-        return render_occurrence(occurrence, report_form=form, status=422)
-    stored: list[str] = []
+    # Files chosen on a try the form refused are kept, so nobody picks them again on a phone.
+    kept = evidence_keeping.read(request.form.getlist("kept_file"), occurrence)
     try:
-        for upload in form.files.data or []:
-            if upload and upload.filename:
-                stored.append(services.add_file(current_user, occurrence, upload).sha256)
+        kept += evidence_keeping.store_uploads(form.files.data, occurrence)
+    except storage.EvidenceRejectedError as problem:
+        flash(str(problem), "danger")
+        return render_occurrence(occurrence, report_form=form, kept=kept, status=422)
+    if not form.validate_on_submit():
+        return render_occurrence(occurrence, report_form=form, kept=kept, status=422)
+    try:
+        for item in kept:
+            services.attach_stored(current_user, occurrence, item.stored, item.name)
         if form.link.data:
             services.add_link(current_user, occurrence, form.link.data,
                               form.link_description.data or "")
@@ -126,12 +138,11 @@ def report(occurrence_id: int):
             cause=Cause(form.cause.data) if form.cause.data else None,
             explanation=form.explanation.data or "",
         )
-    except (services.WorkflowError, storage.EvidenceRejectedError) as problem:
+    except services.WorkflowError as problem:
         db.session.rollback()
-        storage.discard_unreferenced(stored)
         flash(str(problem), "danger")
         db.session.refresh(occurrence)
-        return render_occurrence(occurrence, report_form=form, status=409 if isinstance(
+        return render_occurrence(occurrence, report_form=form, kept=kept, status=409 if isinstance(
             problem, services.ConflictError) else 422)
     if form.submit.data:
         flash(_("Handed in. The Office will verify it."), "success")
@@ -168,8 +179,7 @@ def review(occurrence_id: int):
         db.session.refresh(occurrence)
         return render_occurrence(occurrence, review_form=form, status=409 if isinstance(
             problem, services.ConflictError) else 422)
-    return redirect((request.form.get("back") == "queue" and url_for("workflow.queue"))
-                    or url_for("workflow.occurrence", occurrence_id=occurrence.id))
+    return after_review(occurrence)
 
 
 @bp.route("/occurrences/<int:occurrence_id>/delegate", methods=["POST"])
@@ -263,12 +273,28 @@ def remove_evidence(evidence_id: int):
 
 @bp.route("/verification")
 def queue():
-    """The Office's queue: everything handed in, oldest first."""
+    """The Office's queue: everything handed in, oldest first, narrowed by unit, task, deadline."""
     if not policies.can_verify(current_user):
         abort(403)
-    query = queries.verification_queue()
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    return render_template("workflow/queue.html", page=page, now=utcnow())
+    filters = queries.QueueFilter.from_args(request.args)
+    page = db.paginate(queries.verification_queue(filters),
+                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    units = queries.active_units()
+    return render_template("workflow/queue.html", page=page, now=utcnow(), filters=filters,
+                           units=units, total=queries.awaiting_count())
+
+
+def after_review(occurrence: Occurrence):
+    """From the queue the clerk lands on the next item waiting (same filters), else the queue."""
+    if request.form.get("back") != "queue":
+        return redirect(url_for("workflow.occurrence", occurrence_id=occurrence.id))
+    filters = queries.QueueFilter.from_args(request.form)
+    following = queries.next_in_queue(filters, after=occurrence)
+    if following is None:
+        flash(_("Nothing else is waiting."), "info")
+        return redirect(url_for("workflow.queue", **filters.as_args()))
+    return redirect(url_for("workflow.occurrence", occurrence_id=following.id, back="queue",
+                            **filters.as_args()))
 
 
 @bp.route("/accountability")
