@@ -23,6 +23,8 @@ from tracker.evaluation import documents as evaluation_documents
 from tracker.evaluation import issuing
 from tracker.evaluation import services as evaluation
 from tracker.evaluation import spreadsheet as evaluation_spreadsheet
+from tracker.evaluation.forms import LEVEL_LABELS
+from tracker.evaluation.scoring import Level
 from tracker.extensions import db
 from tracker.formatting import document_number
 from tracker.indicators.cli import indicators_cli
@@ -309,7 +311,7 @@ def evaluate_command(month_text, issue_it, reason, number, signer_name, authorit
         kept = _(" (kept above the cap by %(who)s: %(why)s)", who=row.decided_by.full_name,
                  why=row.override_reason) if row.keeps_excellent and row.decided_by else ""
         click.echo(f"{row.rank:>3}. {row.unit_name:<45} {document_number(row.total):>6}  "
-                   f"{row.final_level}{kept}")
+                   f"{LEVEL_LABELS[Level(row.final_level)]}{kept}")
     if pdf_path:
         pdf_path.write_bytes(current.pdf or evaluation_documents.report_pdf(current))
     if xlsx_path:
