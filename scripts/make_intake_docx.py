@@ -33,7 +33,9 @@ def _cell(cell, lines: list[str], bold: bool = False) -> None:
 
 def make(source: Path, out: Path) -> None:
     text = source.read_text(encoding="utf-8")
-    lines = [block.text for block in from_text(text, markdown=source.suffix == ".md")]
+    blocks = from_text(text, markdown=source.suffix == ".md")
+    lines = [block.text for block in blocks]
+    rows = {block.text: block for block in blocks if block.cells}  # task-table rows
     head_end = next(i for i, line in enumerate(lines) if re.search(r"ngày\s.*năm\s\d{4}", line))
     left = [line for line in lines[: head_end + 1]
             if not re.search(r"ngày\s.*năm\s\d{4}", line) and line not in MOTTO]
@@ -47,7 +49,17 @@ def make(source: Path, out: Path) -> None:
     table = document.add_table(rows=1, cols=2)
     _cell(table.rows[0].cells[0], left, bold=True)
     _cell(table.rows[0].cells[1], [*MOTTO, lines[head_end]], bold=True)
+    grid = None
     for line in lines[head_end + 1:closing]:
+        if line in rows:  # a task table: a real DOCX table, one row per row
+            cells = rows[line].cells
+            if grid is None:
+                grid = document.add_table(rows=0, cols=len(cells))
+                grid.style = "Table Grid"
+            for cell, value in zip(grid.add_row().cells, cells, strict=False):
+                cell.text = value
+            continue
+        grid = None
         paragraph = document.add_paragraph()
         heading = bool(re.match(r"^([IVX]+\.|\d+(\.\d+)*\.)\s", line)) and len(line) < 90
         run = paragraph.add_run(line)

@@ -125,7 +125,8 @@ def test_unit_head_enters_the_office_verifies(client, app, seeded):
         assert reading.state == ReadingState.VERIFIED
         assert reading.verified_by.username == "vanphong"
         actions = db.session.scalars(select(AuditEntry.action).where(
-            AuditEntry.object_type == "IndicatorReading", AuditEntry.object_id == reading_id))
+            AuditEntry.object_type == "IndicatorReading", AuditEntry.object_id == reading_id)
+            .order_by(AuditEntry.id))
         assert list(actions) == ["indicator.reading_enter", "indicator.reading_verify"]
     page = client.get(f"/indicators/{online}").get_data(as_text=True)
     assert "78,5" in section(page, 'id="summary-actual"', "</div>")

@@ -30,6 +30,7 @@ class Context:
     person: Person | None = None
     all_units: bool = False
     kind: str = "tasks"  # tasks | skip | targets | closing
+    also: tuple = ()  # other units a heading lists as owners ("3. Phòng A, Phòng B:")
 
 
 @dataclass
@@ -174,16 +175,23 @@ def _heading(line: str) -> tuple[str, str, str] | None:
 def _context(text: str, parent: Context, matcher: UnitMatcher, vocabulary: Vocabulary,
              outline: Outline) -> tuple[Context, bool]:
     """The context a heading opens, and whether the heading is only a heading."""
-    context = Context(parent.owner, parent.person, parent.all_units, parent.kind)
+    context = Context(parent.owner, parent.person, parent.all_units, parent.kind, parent.also)
     folded = fold(text).strip(" .:")
     person = find_person(text)
     if person and fold(text).startswith(("đồng chí", "đ/c", "ông", "bà")):
         context.person = _person(person, outline)
         context.owner = _person_unit(context.person, matcher, vocabulary)
+        context.also = ()
         return context, len(text.split()) <= 16
     unit = matcher.exact(text)
     if unit is not None:
         context.owner, context.person, context.all_units = unit, None, False
+        context.also = ()
+        return context, True
+    listed = _listed_units(text, matcher)
+    if len(listed) >= 2:  # "3. Phòng Văn hóa – Xã hội, Phòng Kinh tế:": each does the work
+        context.owner, context.person, context.all_units = listed[0], None, False
+        context.also = tuple(listed[1:])
         return context, True
     every = r"^(đối với\s+)?(thủ trưởng\s+)?các (cơ quan|đơn vị|phòng|ban|ngành|thôn)"
     if re.match(every, folded) and len(folded.split()) <= 8:
@@ -227,3 +235,24 @@ def _person_unit(person: Person, matcher: UnitMatcher, vocabulary: Vocabulary) -
         return matcher.leadership()
     found = matcher.find(person.title)
     return found[0][2] if found else matcher.leadership()
+
+
+def _listed_units(text: str, matcher: UnitMatcher) -> list[Unit]:
+    """The units of a heading that is only a list of units ("A, B và C:")."""
+    from tracker.intake.units import canonical
+
+    found = matcher.find(text)
+    folded = canonical(text)
+    rest, last = "", 0
+    for start, end, _unit in found:
+        rest += folded[last:start]
+        last = end
+    rest += folded[last:]
+    rest = re.sub(r"^(?:giao|đối với|đề nghị|yêu cầu)\s+", "", rest.strip())
+    if re.sub(r"[\s,;:.]|\bvà\b", "", rest):
+        return []
+    units: list[Unit] = []
+    for _s, _e, unit in found:
+        if unit not in units:
+            units.append(unit)
+    return units

@@ -192,6 +192,10 @@ class _Builder:
         if proposal.person is not None:
             self.persons[proposal.person.code] = (proposal.person, owner)
             item["assignee"] = proposal.person.code
+        if proposal.supervisor is not None:
+            leaders = self._unit(self.matcher.leadership())
+            self.persons.setdefault(proposal.supervisor.code, (proposal.supervisor, leaders))
+            item["supervisor"] = proposal.supervisor.code
         item["frequency"] = timing.frequency
         doubts = [*proposal.doubts, *timing.doubts]
         if timing.frequency == "once":

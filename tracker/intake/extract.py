@@ -88,6 +88,10 @@ def _table(table, number: int, blocks: list[Block]) -> None:
             if not cells or text != cells[-1]:  # merged cells repeat their text
                 cells.append(text)
         rows.append(cells)
+    _rows(rows, number, blocks)
+
+
+def _rows(rows: list[list[str]], number: int, blocks: list[Block]) -> None:
     header = " ".join(rows[0]).lower() if rows else ""
     if len(rows) > 1 and ("nhiệm vụ" in header or "nội dung" in header) and (
         "chủ trì" in header or "thực hiện" in header or "thời gian" in header
@@ -182,18 +186,41 @@ def _text(text: str, markdown: bool, wrapped: bool = False) -> list[Block]:
     lines = [strip_markdown(line) if markdown else line.strip()
              for line in normalise(text).split("\n")]
     longest = max((len(line) for line in lines), default=0)
-    paragraphs: list[str] = []
+    paragraphs: list[str | list[list[str]]] = []
     previous_blank = True
     for line in lines:
+        cells = _pipe_cells(line)
+        if cells is not None:  # a Markdown/text table row: "| 1 | Nội dung | Chủ trì | … |"
+            if cells and not all(re.fullmatch(r":?-{2,}:?", cell) for cell in cells):
+                if not paragraphs or not isinstance(paragraphs[-1], list):
+                    paragraphs.append([])
+                paragraphs[-1].append(cells)
+            previous_blank = True
+            continue
         if not line:
             previous_blank = True
             continue
-        if paragraphs and not previous_blank and _continues(paragraphs[-1], line, wrapped, longest):
+        if (paragraphs and not previous_blank and isinstance(paragraphs[-1], str)
+                and _continues(paragraphs[-1], line, wrapped, longest)):
             paragraphs[-1] = f"{paragraphs[-1]} {line}"
         else:
             paragraphs.append(line)
         previous_blank = False
-    return [Block(paragraph) for paragraph in paragraphs]
+    blocks: list[Block] = []
+    number = 1000  # after any DOCX table numbers
+    for paragraph in paragraphs:
+        if isinstance(paragraph, list):
+            number += 1
+            _rows(paragraph, number, blocks)
+        else:
+            blocks.append(Block(paragraph))
+    return blocks
+
+
+def _pipe_cells(line: str) -> list[str] | None:
+    if not (line.startswith("|") and line.endswith("|") and line.count("|") >= 3):
+        return None
+    return [cell.strip() for cell in line.strip("|").split("|")]
 
 
 def _continues(before: str, line: str, wrapped: bool, longest: int) -> bool:

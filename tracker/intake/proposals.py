@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from tracker.intake.clauses import Context, Paragraph
@@ -20,6 +20,15 @@ SUBJECT_LEAD = (ASSIGNER + r"(?:giao\s+(?:cho\s+)?|đề nghị\s+|yêu cầu\s+
                 r"(?:đồng chí\s+|đ/c\s+)?"
                 r"(?:(?:phó\s+)?(?:trưởng|thủ trưởng|giám đốc|lãnh đạo|chỉ huy trưởng)\s+)?")
 RECIPIENT = re.compile(r"(?:về|gửi|cho|báo cáo|trình|trước|đến|qua|tại|của|với)\s*$")
+_NAME = r"(?:[A-ZÀ-ỸĐ][a-zà-ỹđ]+\s+){1,4}[A-ZÀ-ỸĐ][a-zà-ỹđ]+"
+# "Giao đồng chí Lê Văn Định, Phó Chủ tịch Thường trực UBND xã trực tiếp chỉ đạo.": the
+# leader who supervises the clause's work, not a task of its own.
+SUPERVISE = re.compile(
+    r"^(?:[Gg]iao\s+|[Đđ]ề nghị\s+)?(?:[Đđ]ồng chí|[Đđ]/c)\s+"
+    r"(?:(?P<before>(?:[Pp]hó\s+)?[Cc]hủ tịch[^,;]*?(?:UBND|Ủy ban nhân dân)(?:\s+(?:xã|phường))?)"
+    rf"\s+)?(?P<name>{_NAME})?(?:\s*[,–-]\s*(?P<after>[^;.]+?))?\s*,?\s+"
+    r"(?:trực tiếp\s+|theo dõi,\s*)?(?:chỉ đạo|phụ trách)(?P<rest>[^;]*)$"
+)
 COOPERATE = re.compile(r"(?:phối hợp(?: chặt chẽ)?(?: với| cùng)?|cùng với)\s*$")
 
 
@@ -34,6 +43,7 @@ class Proposal:
     timing: Timing | None = None
     targets: list[Target] = field(default_factory=list)
     doubts: list[str] = field(default_factory=list)
+    supervisor: Person | None = None
 
 
 def sentences(text: str) -> list[str]:
@@ -58,6 +68,9 @@ class Proposer:
         self.no_task = [re.compile(p) for p in vocabulary["no_task"]]
         self.verbs = vocabulary.pattern("verbs", prefix=True)
         self.any_verb = vocabulary.pattern("verbs")
+        self.exhorts = vocabulary.pattern("exhortations")
+        self.measure = vocabulary.pattern("measure_words", prefix=True)
+        self.ongoing = vocabulary.pattern("ongoing_verbs", prefix=True)
 
     def read(self, paragraphs: list[Paragraph]) -> tuple[list[Proposal], list[Target]]:
         tasks: list[Proposal] = []
@@ -69,6 +82,8 @@ class Proposer:
             held = ""
             for sentence in sentences(plain_quotes(paragraph.text)):
                 if self._assigns_nothing(sentence):
+                    continue
+                if self._supervises(sentence, paragraph.clause, tasks):
                     continue
                 if held:
                     sentence, held = f"{held} {sentence}", ""
@@ -82,12 +97,64 @@ class Proposer:
                     proposal = self._propose(paragraph, piece, sentence, first)
                     if proposal is not None:
                         tasks.append(proposal)
+                        tasks += self._shared(paragraph.context, proposal, piece)
                         first = first or proposal
             if held:
                 proposal = self._propose(paragraph, held, held, first)
                 if proposal is not None:
                     tasks.append(proposal)
         return tasks, loose
+
+    def _supervises(self, sentence: str, clause: str, tasks: list[Proposal]) -> bool:
+        """A leader named to direct the clause's work: its tasks' supervisor, no task."""
+        found = SUPERVISE.match(sentence.strip().rstrip("."))
+        if not found or len(found.group("rest").split()) > 8 or not (
+            found.group("before") or found.group("name")
+        ):
+            return False
+        ours = [task for task in tasks if task.clause == clause] or tasks[-1:]
+        if not ours:
+            return False
+        if found.group("name"):
+            name = found.group("name").strip()
+            title = (found.group("before") or found.group("after") or "").strip()
+            code = person_code(name)
+            person = self.people.setdefault(code, Person(code, name, title))
+            for task in ours:
+                task.supervisor = person
+        else:  # a title without a name: the person is chosen in the editor
+            for task in ours:
+                task.doubts.append("supervisor")
+        return True
+
+    def _shared(self, context: Context, proposal: Proposal, piece: str) -> list[Proposal]:
+        """The same duty for the other units a heading lists ("3. Phòng A, Phòng B:")."""
+        others = self._subjects(piece)[1:]
+        named = {unit for _s, _e, unit in self.matcher.find(piece)}
+        if others and proposal.owner not in others:
+            pass  # "Phòng A, Trung tâm B chuẩn bị …": each named subject does the work
+        elif not context.also or proposal.owner != context.owner or proposal.owner in named:
+            return []
+        else:
+            others = list(context.also)
+        return [replace(proposal, owner=unit, cooperating=[u for u in proposal.cooperating
+                                                           if u != unit],
+                        doubts=list(proposal.doubts)) for unit in others]
+
+    def _subjects(self, piece: str) -> list[Unit]:
+        """The units a duty's subject lists ("Phòng A, Trung tâm B và C rà soát …")."""
+        text = _canonical(piece)
+        lead = re.match(SUBJECT_LEAD, text)
+        position, units = lead.end() if lead else 0, []
+        for start, end, unit in self.matcher.find(piece):
+            if start < position or re.sub(r"[\s,]|\bvà\b", "", text[position:start]):
+                break
+            units.append(unit)
+            position = end
+        after = re.sub(r"^[\s,:]+", "", text[position:])
+        if len(units) < 2 or not self.verbs.match(after) or after.startswith("phối hợp"):
+            return []
+        return units
 
     def _answerable_only(self, sentence: str) -> bool:
         folded = fold(sentence).rstrip(".")
@@ -115,16 +182,36 @@ class Proposer:
             adverb = re.sub(r"^(thường xuyên|định kỳ|hằng \w+|hàng \w+|khẩn trương)\s+", "", folded)
             verb = self.verbs.match(adverb)
             before, after = self._frequency(groups[-1]), self._frequency(segment)
-            reporting = re.match(r"^(báo cáo|gửi báo cáo|tổng hợp báo cáo)", adverb)
+            # Delivering the work just named ("…; gửi Văn phòng trước ngày 15/5") is not new work.
+            reporting = re.match(r"^(báo cáo|gửi|nộp|trình|tổng hợp[^;]{0,30}báo cáo)", adverb)
+            if after is None and find_targets(segment, self.issued) and self.measure.match(adverb):
+                verb = condition = None  # "…; bảo đảm tỷ lệ … đạt tối thiểu 60%": its measure
+            if before in (None, "on_event", "continuous") and re.match(
+                    r"^(?:gửi\s+|tổng hợp,?\s+)?báo cáo kết quả", adverb):
+                verb = condition = None  # "kiểm tra …; báo cáo kết quả trước ngày 25 hằng tháng"
+            ongoing = before is None and self.ongoing.match(self._duty_head(groups[-1]))
             if re.match(r"^(hoàn thành|xong|thời hạn|thời gian|chậm nhất)", folded):
                 verb = condition = None  # "…; hoàn thành trước ngày 25/01/2027": its deadline
             if (verb or condition) and before is not None and after != before:
                 groups.append(segment)  # "…02 lần/tháng; thiết lập cơ chế…": two duties
-            elif verb and not reporting and before is None and after not in (None, "daily"):
+            elif (verb and not reporting and not ongoing and before is None
+                  and after not in (None, "daily")):
                 groups.append(segment)  # "tổ chức …; chi trả trợ cấp trước ngày 10 hằng tháng"
+            elif verb and before is None and after not in (None, "continuous") and find_targets(
+                    groups[-1], self.issued):
+                groups.append(segment)  # "tổ chức tiêm đạt 95%; báo cáo tiến độ hằng ngày"
             else:
                 groups[-1] = f"{groups[-1]}; {segment}"
         return groups
+
+    def _duty_head(self, text: str) -> str:
+        """The words of a duty after its subject ("Văn phòng bảo đảm …": "bảo đảm …")."""
+        folded = _canonical(text)
+        folded = folded[re.match(SUBJECT_LEAD, folded).end():]
+        mentions = self.matcher.find(folded)
+        if mentions and mentions[0][0] <= 1:
+            folded = folded[mentions[0][1]:]
+        return re.sub(r"^[\s,:]*(?:chủ trì,?\s*)?", "", folded)
 
     def _frequency(self, text: str) -> str | None:
         found = timing(text, self.vocabulary, self.issued, self.default_once, False, set())
@@ -138,9 +225,17 @@ class Proposer:
         if first is not None:  # a later duty of the same sentence keeps its subject
             context = Context(first.owner, first.person, False, context.kind)
         owner, person, cooperating, rest, all_units = self._who(piece, context)
+        supervisor = None
+        directs = re.match(r"^(?:trực tiếp\s+)?chỉ đạo\s+", fold(rest))
+        if person is not None and directs:  # "Đồng chí … chỉ đạo Trung tâm X rà soát …"
+            mentions = self.matcher.find(rest[directs.end():])
+            if mentions and mentions[0][0] == 0:
+                supervisor, person, owner = person, None, mentions[0][2]
+                rest = _cut(rest[directs.end():], mentions[0][1]).strip(" ,")
+                rest = rest[:1].upper() + rest[1:]
         folded = fold(rest)
         doubts: list[str] = []
-        if paragraph.before_clauses and (owner is None or context.owner is not None):
+        if paragraph.before_clauses and (owner is None or paragraph.context.owner is not None):
             return None  # the preamble assigns work only by naming a unit
         if owner is None:
             recipient = self._recipient(piece)
@@ -148,13 +243,16 @@ class Proposer:
             owner = recipient or (self.matcher.leadership() if leaders and not all_units
                                   else self.matcher.office())
             doubts.append("owner_all" if all_units else ("owner_leader" if leaders else "owner"))
-        if not self.any_verb.search(folded) and not find_targets(piece, self.issued):
-            return None
         targets = find_targets(piece, self.issued)
         target_dates = {t.due for t in targets if t.due} | {t.milestone for t in targets
                                                              if t.milestone}
         found = timing(rest, self.vocabulary, self.issued, self.default_once, bool(targets),
                        target_dates)
+        named = owner in {unit for _s, _e, unit in self.matcher.find(piece)}
+        if not self.any_verb.search(folded) and not targets and not (named and found.explicit):
+            return None  # a verb the list lacks still assigns work when the unit and time are named
+        if not found.explicit and not targets and (all_units or self.exhorts.search(folded)):
+            return None  # "Các đơn vị cần nâng cao tinh thần trách nhiệm…": no work to track
         if context.kind == "closing":
             doubts.append("closing")
         if paragraph.label and not found.explicit and targets:
@@ -165,7 +263,7 @@ class Proposer:
         cooperating += [unit for unit in paragraph.cooperating
                         if unit not in cooperating and unit != owner]
         return Proposal(paragraph.clause, rest, sentence, owner, person, cooperating, found,
-                        targets, doubts)
+                        targets, doubts, supervisor)
 
     def _who(self, piece: str, context: Context):
         """Owner, person, cooperating units, the duty without its subject, all-units flag."""

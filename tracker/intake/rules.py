@@ -37,6 +37,8 @@ MONTH_DAY = re.compile(
 TWO_DAYS = re.compile(
     r"(?:vào\s*)?(?:các\s*)?ngày\s*(\d{1,2})\s*(?:và|,)\s*(?:ngày\s*)?(\d{1,2}|cuối tháng)"
 )
+HALF_YEAR = re.compile(r"(?:định kỳ|hằng|hàng|mỗi)\s+(?:0?6|sáu)\s+tháng|(?:hằng|hàng|mỗi)\s+năm"
+                       r"|(?:0?6|sáu) tháng(?:,| và)\s+(?:cả\s+)?năm")
 WITHIN = re.compile(
     r"(?:trong|tối đa|không quá)\s*(?:thời hạn|vòng|phạm vi)?\s*(\d{1,2})\s*ngày\s*làm\s*việc"
 )
@@ -117,9 +119,19 @@ def _explicit(folded: str, vocabulary: Vocabulary) -> list[tuple[int, str]]:
             span = match.span()
             if any(a < span[1] and span[0] < b for a, b in taken):
                 continue
+            if name == "daily" and _describes(folded[:span[0]], vocabulary):
+                continue
             taken.append(span)
             found.append((match.start(), name))
     return sorted(found)
+
+
+def _describes(before: str, vocabulary: Vocabulary) -> bool:
+    """Whether "hằng ngày" closes a noun phrase ("việc giải quyết TTHC hàng ngày")."""
+    clause = re.split(r"[;,:.]", before)[-1]
+    words = vocabulary.pattern("daily_descriptive")
+    found = list(words.finditer(clause))
+    return bool(found) and len(clause[found[-1].end():].split()) <= 6
 
 
 def timing(text: str, vocabulary: Vocabulary, issued: date, default_once: date,
@@ -153,6 +165,11 @@ def timing(text: str, vocabulary: Vocabulary, issued: date, default_once: date,
             result.end = max(dates)
     elif dates:
         result = Timing("once", max(dates).isoformat(), explicit=True, dates=dates)
+    elif HALF_YEAR.search(folded):  # "báo cáo định kỳ 6 tháng, năm": the year's last report
+        result = Timing("once", date(issued.year, 12, 31).isoformat(), explicit=True,
+                        doubts=["half_year"])
+    elif span and end:  # "trong thời gian … từ ngày 05/5 đến ngày 15/5": done by its last day
+        result = Timing("once", end.isoformat(), explicit=True, dates=[end])
     elif vocabulary.pattern("continuous").search(folded):
         result = Timing("monthly", {"day": "last"}, doubts=["continuous"])
     elif _starts_once(folded, vocabulary):

@@ -73,10 +73,9 @@ def confirm_draft(digest: str, owners: dict[int, str], actor: User) -> SeedSumma
     if not can_create_people(actor):
         _drop_new_people(data)
     document = pending.get("document") or {}
-    if document:
-        data["directive"].setdefault("assumptions", []).append(
-            f"Văn bản gốc: {document['name']} (SHA-256 {document['sha256']})."
-        )
+    if document:  # the uploaded file, kept by the upload guard: the directive's signed document
+        data["directive"]["document"] = {"name": document["name"][:200] or "document",
+                                         "sha256": document["sha256"]}
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     spec = seeding.parse_directive(text, document.get("name") or "draft.yaml")
     summary = directive_services.load_directive(spec, actor)
@@ -100,10 +99,12 @@ def _drop_new_people(data: dict[str, Any]) -> None:
     for person in data["people"]:
         if person["code"] not in existing:
             for task in data["tasks"]:
-                if task.get("assignee") == person["code"]:
-                    del task["assignee"]
-                    task["description"] = (task.get("description", "") + " Người phụ trách: "
-                                           f"{person['name']}.").strip()
+                for key, label in (("assignee", "Người phụ trách"),
+                                   ("supervisor", "Người chỉ đạo")):
+                    if task.get(key) == person["code"]:
+                        del task[key]
+                        task["description"] = (task.get("description", "") + f" {label}: "
+                                               f"{person['name']}.").strip()
     data["people"] = [person for person in data["people"] if person["code"] in existing]
 
 
