@@ -34,7 +34,7 @@ def edited(old: str, new: str, text: str = MINIMAL) -> str:
 
 
 def problems_in(text: str) -> list[Problem]:
-    with pytest.raises(DirectiveFileError) as refused:
+    with pytest.raises(DirectiveFileError, match=r"^test\.yaml") as refused:  # names the file
         parse_directive(text, "test.yaml")
     return refused.value.problems
 

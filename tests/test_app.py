@@ -7,6 +7,8 @@ import pytest
 from tests import factories
 from tracker import create_app
 from tracker.audit.models import AuditEntry
+from tracker.audit.services import record
+from tracker.db import LOCAL_TZ, clock_at, utcnow
 from tracker.extensions import db
 
 
@@ -71,6 +73,19 @@ def test_naive_datetimes_are_refused(ctx):
     with pytest.raises(Exception, match="naive datetime"):
         db.session.flush()
     db.session.rollback()
+
+
+def test_the_demo_clock_stamps_services_and_defaults_then_lets_go(ctx):
+    moment = datetime(2026, 5, 5, 1, 30, tzinfo=UTC)
+    with clock_at(moment.astimezone(LOCAL_TZ)):
+        assert utcnow() == moment
+        unit = factories.unit("X3")  # created_at comes from the column default
+        entry = record(None, "unit.create", unit)
+    assert unit.created_at == moment
+    assert entry.created_at == moment
+    assert abs(utcnow() - datetime.now(UTC)) < timedelta(seconds=5)
+    with pytest.raises(ValueError, match="naive datetime"), clock_at(datetime(2026, 5, 5)):  # noqa: DTZ001
+        pass
 
 
 def test_foreign_keys_are_enforced(ctx):

@@ -17,6 +17,7 @@ from tracker.evaluation.models import Evaluation
 from tracker.extensions import db
 from tracker.org import services as org
 from tracker.org.models import Role, User
+from tracker.workflow.models import Occurrence, OccurrenceState
 
 SEED = str(Path(__file__).resolve().parent.parent / "seeds" / "directive_tasks.yaml")
 
@@ -32,6 +33,21 @@ def demo(app, runner):
     return app
 
 
+def assert_replayed_through_the_services() -> None:
+    """The demo hands in and verifies through the services: each verified period has the entry
+    that verified it (the Office's check, or the inspection or ranking that closes a duty),
+    stamped at the simulated moment rather than today."""
+    verified = db.session.scalars(
+        select(Occurrence).where(Occurrence.state == OccurrenceState.VERIFIED)).all()
+    stamped = dict(db.session.execute(
+        select(AuditEntry.object_id, AuditEntry.created_at)
+        .where(AuditEntry.object_type == "Occurrence", AuditEntry.action.in_(
+            ["occurrence.verify", "occurrence.close_by_inspection", "occurrence.close_by_act"]))
+    ).all())
+    assert verified
+    assert all(stamped[period.id] == period.verified_at for period in verified)
+
+
 def verify(runner):
     result = runner.invoke(args=["audit", "verify"])
     return result.exit_code, result.output
@@ -41,6 +57,7 @@ def test_after_the_demo_each_tampering_is_found(demo, runner):
     """One demo installation (it takes a while to build), three attacks in turn: each makes
     ``audit verify`` exit 1 naming what it found, and undoing it makes the log whole again."""
     with demo.app_context():
+        assert_replayed_through_the_services()
         issued = db.session.scalars(select(Evaluation).where(Evaluation.pdf.is_not(None))).all()
         assert issued  # the issued reports carry a checkpoint in their PDF properties
         stamped = checkpoints.from_pdf(issued[0].pdf, "report")

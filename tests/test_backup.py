@@ -180,9 +180,15 @@ def rewrite_checksum(target: Path) -> None:
     (target / "manifest.json").write_text(json.dumps(manifest))
 
 
-@pytest.mark.parametrize("tamper", [tamper_evidence, add_stray_file, remove_manifest,
-                                    break_manifest, escape_in_manifest, rewrite_checksum])
-def test_every_kind_of_tampering_is_refused(app, runner, tmp_path, tamper):
+@pytest.mark.parametrize(("tamper", "refusal"), [
+    (tamper_evidence, "không khớp mã kiểm tra"),
+    (add_stray_file, r"evidence/thua\.txt không có trong manifest\.json"),
+    (remove_manifest, r"không có tệp manifest\.json"),
+    (break_manifest, r"manifest\.json bị hỏng"),
+    (escape_in_manifest, r"không thuộc bản sao lưu: \.\./\.\./ngoai\.png"),
+    (rewrite_checksum, "một mã kiểm tra khác với tên tệp"),
+], ids=lambda value: getattr(value, "__name__", None))
+def test_every_kind_of_tampering_is_refused(app, runner, tmp_path, tamper, refusal):
     with app.app_context():
         org.create_unit(None, code="VP", name="Văn phòng", kind=UnitKind.OFFICE)
         storage.store(io.BytesIO(PNG), "anh.png")
@@ -199,7 +205,7 @@ def test_every_kind_of_tampering_is_refused(app, runner, tmp_path, tamper):
     assert "Traceback" not in result.output
     with app.app_context():
         assert table_rows() == rows
-        with pytest.raises(backup.BackupError):
+        with pytest.raises(backup.BackupError, match=refusal):
             backup.verify_backup(target)
 
 

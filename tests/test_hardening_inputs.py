@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from tests import factories
-from tests.conftest import csrf_token, login, submit
+from tests.conftest import csrf_token, login, said, submit
 from tracker.db import LOCAL_TZ, utcnow
 from tracker.directives.models import Frequency
 from tracker.directives.problems import Checker, read_yaml
@@ -136,7 +136,8 @@ def test_non_finite_figures_are_refused(client, app, period, figure):
     with app.app_context():
         assert db.session.get(Occurrence, period).reported_value is None
         head = db.session.scalar(select(User).where(User.username == "truong"))
-        with pytest.raises(workflow.WorkflowError):
+        refusal = said("Write a number, for example 85 or 85,5.")
+        with pytest.raises(workflow.WorkflowError, match=refusal):
             workflow.save_report(head, db.session.get(Occurrence, period), version=1,
                                  report="x", reported_value=float(figure), submit=False)
 
@@ -161,7 +162,7 @@ def test_nobody_verifies_what_they_handed_in(client, app, period):
         workflow.save_report(clerk, occurrence, version=occurrence.version, report="Xong",
                              reported_value=None, submit=True)
         assert occurrence.submitted_by_id == clerk.id
-        with pytest.raises(workflow.WorkflowError):
+        with pytest.raises(workflow.WorkflowError, match="người khác xác nhận"):
             workflow.verify(clerk, occurrence, occurrence.version)
         colleague = factories.user(role="office", unit_code="VP", username="vanphong2")
         workflow.verify(colleague, occurrence, occurrence.version)
@@ -208,10 +209,19 @@ def test_deeply_nested_yaml_is_a_problem_not_a_crash(ctx):
     assert checker.problems
 
 
-@pytest.mark.parametrize("password", ["aaaaaaaa", "abcdefgh", "qwerty12", "admin1234",
-                                      "canbo2026", "12345678 ", "87654321", "Qwertyuiop1"])
-def test_weak_passwords_are_refused(ctx, password):
-    with pytest.raises(PasswordRejectedError):
+REPEATS = "The password repeats the same few characters; choose another."
+RUN = "The password is a run of letters, digits or keys in order; choose another."
+COMMON = "This password is among the first that attackers try; choose another."
+DIGITS = "The password must not be only digits."
+USERNAME = "The password must not contain the username."
+
+
+@pytest.mark.parametrize(("password", "rule"), [
+    ("aaaaaaaa", REPEATS), ("abcdefgh", RUN), ("qwerty12", RUN), ("admin1234", COMMON),
+    ("canbo2026", USERNAME), ("12345678 ", DIGITS), ("87654321", DIGITS), ("Qwertyuiop1", RUN),
+])
+def test_weak_passwords_are_refused(ctx, password, rule):
+    with pytest.raises(PasswordRejectedError, match=said(rule)):
         check_password_policy(password, "canbo")
 
 

@@ -64,7 +64,7 @@ def write(tmp_path, text: str, name: str = "so-lieu.csv", encoding: str = "utf-8
 
 def problems(text: str | bytes, as_of: str = "2026-11"):
     data = text.encode() if isinstance(text, str) else text
-    with pytest.raises(ReadingsFileError) as refused:
+    with pytest.raises(ReadingsFileError, match=r"^[1-9]\d* problem\(s\)$") as refused:
         parse_readings(data, as_of=as_of)
     return refused.value.problems
 

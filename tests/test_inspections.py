@@ -42,12 +42,9 @@ def commune(app):
         other = factories.task("TTPVHCC", code="2-TTPVHCC-01", parent=duty.directive,
                                title="Giải quyết hồ sơ đúng hạn")
         for task, day in ((work, 3), (work, 4), (other, 5), (work, 20)):
-            db.session.add(Occurrence(task_id=task.id, unit_id=task.owner_unit_id,
-                                      period_start=date(2026, 11, day),
-                                      period_end=date(2026, 11, day), due_at=due(day)))
-        db.session.add(Occurrence(task_id=duty.id, unit_id=duty.owner_unit_id,
-                                  period_start=WINDOW, period_end=date(2026, 11, 15),
-                                  due_at=due(13)))
+            factories.occurrence(task, due_at=due(day))
+        factories.occurrence(duty, due_at=due(13), period_start=WINDOW,
+                             period_end=date(2026, 11, 15))
         db.session.commit()
         return {"office": office.id}
 

@@ -69,9 +69,7 @@ def overdue_world(app):
         head.unit.supervisor = leader
         task = factories.task("PKT", code="PKT-01", assignee=staff)
         for day in (13, 12, 7):
-            db.session.add(Occurrence(task_id=task.id, unit_id=task.owner_unit_id,
-                                      period_start=date(2026, 5, day),
-                                      period_end=date(2026, 5, day), due_at=due(day)))
+            factories.occurrence(task, due_at=due(day))
         db.session.commit()
 
 
@@ -129,9 +127,8 @@ def test_calendar_feed_token_and_revocation(client, app):
     with app.app_context():
         staff = factories.user(role="staff", unit_code="PKT", username="canbo")
         task = factories.task("PKT", code="PKT-02", assignee=staff, title="Báo cáo tuần")
-        db.session.add(Occurrence(task_id=task.id, unit_id=task.owner_unit_id,
-                                  period_start=date(2099, 1, 1), period_end=date(2099, 1, 1),
-                                  due_at=datetime(2099, 1, 2, 17, tzinfo=LOCAL_TZ)))
+        factories.occurrence(task, due_at=datetime(2099, 1, 2, 17, tzinfo=LOCAL_TZ),
+                             period_start=date(2099, 1, 1))
         db.session.commit()
     login(client, "canbo")
     client.post("/calendar-feed", data={"csrf_token": csrf_token(client, "/calendar-feed")})
@@ -156,9 +153,7 @@ def test_old_overdue_work_is_in_the_digest_but_not_escalated(app, smtp, overdue_
     with app.app_context():
         task = db.session.scalar(select(Occurrence)).task
         # Overdue since March, as on a first run over months of untouched history.
-        db.session.add(Occurrence(task_id=task.id, unit_id=task.owner_unit_id,
-                                  period_start=date(2026, 3, 2), period_end=date(2026, 3, 2),
-                                  due_at=datetime(2026, 3, 2, 17, tzinfo=LOCAL_TZ)))
+        factories.occurrence(task, due_at=datetime(2026, 3, 2, 17, tzinfo=LOCAL_TZ))
         db.session.commit()
         report = run_reminders(NOW)
         db.session.commit()

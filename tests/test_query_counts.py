@@ -12,7 +12,7 @@ from tracker.db import utcnow
 from tracker.directives.models import Frequency
 from tracker.extensions import db
 from tracker.notify.models import Notification
-from tracker.workflow.models import Occurrence, OccurrenceState
+from tracker.workflow.models import OccurrenceState
 
 PAGES = ["/", "/tasks", "/tasks?status=overdue", "/directives", "/directives/{directive}",
          "/tasks/{task}", "/inbox", "/admin/users", "/admin/units"]
@@ -38,12 +38,8 @@ def build(app, units: int, tasks_per_unit: int, periods: int) -> dict:
                     state = [OccurrenceState.OPEN, OccurrenceState.VERIFIED,
                              OccurrenceState.SUBMITTED][p % 3]
                     due = now + timedelta(days=p - periods // 2)
-                    db.session.add(Occurrence(
-                        task_id=task.id, unit_id=task.owner_unit_id,
-                        period_start=date(2026, 1, 1) + timedelta(days=p),
-                        period_end=date(2026, 1, 1) + timedelta(days=p), due_at=due,
-                        state=state, submitted_at=due if state != OccurrenceState.OPEN else None,
-                    ))
+                    factories.occurrence(task, due_at=due, state=state,
+                                         period_start=date(2026, 1, 1) + timedelta(days=p))
                 db.session.add(Notification(user_id=admin.id, kind="digest", title="Tin"))
         db.session.commit()
         return {"directive": directive.id, "task": first_task.id}

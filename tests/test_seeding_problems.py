@@ -203,13 +203,13 @@ def test_aliases_cannot_blow_up_the_loader():
 def test_file_that_is_not_utf8_text_is_a_problem(tmp_path, content, line):
     path = tmp_path / "directive.yaml"
     path.write_bytes(content)
-    with pytest.raises(DirectiveFileError) as refused:
+    with pytest.raises(DirectiveFileError, match=rf"^directive\.yaml:{line}: ") as refused:
         load_file(path)
     assert [(p.source, p.line) for p in refused.value.problems] == [("directive.yaml", line)]
 
 
 def test_missing_file_is_a_problem(tmp_path):
-    with pytest.raises(DirectiveFileError) as refused:
+    with pytest.raises(DirectiveFileError, match=r"^absent\.yaml: ") as refused:
         load_file(tmp_path / "absent.yaml")
     assert [p.source for p in refused.value.problems] == ["absent.yaml"]
 

@@ -2,6 +2,9 @@
 column type."""
 
 import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -19,9 +22,32 @@ NAMING_CONVENTION = {
 }
 
 
+# Set only by clock_at(), for the demo's replayed history; None everywhere else.
+_replayed_now: ContextVar[datetime | None] = ContextVar("replayed_now", default=None)
+
+
 def utcnow() -> datetime:
-    """Return the current time, aware, in UTC (the only time the database stores)."""
-    return datetime.now(UTC)
+    """Return the current time, aware, in UTC (the only time the database stores); inside
+    :func:`clock_at`, the moment it was given."""
+    return _replayed_now.get() or datetime.now(UTC)
+
+
+@contextmanager
+def clock_at(moment: datetime) -> Iterator[None]:
+    """Make :func:`utcnow` (and so every service and column default) answer ``moment``
+    within the block.
+
+    Only for ``flask demo``, which replays months of work through the real services so that
+    each write has its audit entry, stamped with the day it simulates rather than today.
+    Never use it in a request or a real command: there the real time is the record.
+    """
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime given to clock_at")
+    token = _replayed_now.set(moment.astimezone(UTC))
+    try:
+        yield
+    finally:
+        _replayed_now.reset(token)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -3,11 +3,17 @@
 Run by ``flask demo`` after the demo accounts exist, so that a new user sees a living
 dashboard, inspections and issued rankings at once. Every simulated report says it is demo data,
 and each simulated period has an audit entry saying so. Deterministic (a fixed random seed).
+
+The history is replayed through the same services people use (hand in, verify, return, skip,
+decide; inspections; rankings), so every write has its audit entry and obeys the same rules.
+Each step runs inside :func:`tracker.db.clock_at` at the moment it simulates (never later than
+now), so the entries carry that moment instead of today's.
 """
 
 from __future__ import annotations
 
 import random
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -16,24 +22,16 @@ from sqlalchemy import select
 
 from tracker.audit.models import AuditEntry
 from tracker.audit.services import record
-from tracker.db import LOCAL_TZ, utcnow
+from tracker.db import LOCAL_TZ, clock_at, utcnow
 from tracker.directives.models import Task
 from tracker.evaluation import authority, issuing
 from tracker.evaluation import services as evaluation
 from tracker.extensions import db
-from tracker.indicators.services import reading_from_occurrence
 from tracker.inspections import services as inspections
 from tracker.inspections.models import InspectionItem, ItemResult
-from tracker.months import Month
 from tracker.org.models import Role, Unit, UnitKind, User
-from tracker.workflow.models import (
-    AccountabilityDecision,
-    Cause,
-    Decision,
-    Explanation,
-    Occurrence,
-    OccurrenceState,
-)
+from tracker.workflow import services as workflow
+from tracker.workflow.models import Cause, Decision, Occurrence, OccurrenceState
 
 MARK = "[Dữ liệu mẫu]"
 REPORTS = ("Đã thực hiện theo kế hoạch, có báo cáo kèm theo.",
@@ -44,6 +42,7 @@ LATE_REASONS = ((Cause.OBJECTIVE, "Hệ thống một cửa điện tử gián �
                 (Cause.OBJECTIVE, "Chờ số liệu của đơn vị phối hợp."),
                 (Cause.SUBJECTIVE, "Cán bộ phụ trách nghỉ ốm, chưa bố trí người thay."),
                 (Cause.SUBJECTIVE, "Chậm tổng hợp báo cáo."))
+EVIDENCE_URL = "https://dichvucong.gov.vn/"
 
 
 @dataclass
@@ -80,48 +79,91 @@ def simulate(now: datetime | None = None) -> DemoReport:
         select(Occurrence).join(Occurrence.task)
         .where(Task.is_active, Occurrence.due_at < now, Occurrence.state == OccurrenceState.OPEN)
         .order_by(Occurrence.due_at, Occurrence.id)).all()
-    late_for_review: list[tuple[Occurrence, User]] = []
+    replay = Replay(office, leader, now)
+    late_for_review: list[tuple[Occurrence, User, datetime]] = []
     profiles = _unit_profiles()
     for occurrence in past:
-        author = heads.get(occurrence.unit_id) or office
+        author = heads.get(occurrence.unit_id) or occurrence.responsible
         profile = profiles.get(occurrence.unit_id, STEADY)
         recent = now - occurrence.due_at < timedelta(days=10)
         roll = rng.random()
-        occurrence.report = f"{MARK} {rng.choice(REPORTS)}"
+        work = Work(occurrence, author, f"{MARK} {rng.choice(REPORTS)}")
         if occurrence.task.indicator_id is not None:
             target = occurrence.task.indicator.target
-            occurrence.reported_value = round(target * rng.uniform(0.85, 1.1), 1)
-        if recent and roll < 0.25:
-            occurrence.state, occurrence.report = OccurrenceState.OPEN, ""
-            occurrence.reported_value = None
+            work.figure = round(target * rng.uniform(0.85, 1.1), 1)
+        due = occurrence.due_at
+        if author is None or (recent and roll < 0.25):
+            pass  # still open: nobody has reported yet (or there is nobody to report)
         elif recent and roll < 0.4:
-            occurrence.state = OccurrenceState.SUBMITTED
-            occurrence.submitted_at = at_work(
-                occurrence.due_at - timedelta(hours=rng.randint(1, 20)), occurrence.due_at, rng)
+            replay.hand_in(work, at_work(due - timedelta(hours=rng.randint(1, 20)), due, rng))
         elif recent and roll < 0.44:
-            occurrence.state, occurrence.times_returned = OccurrenceState.RETURNED, 1
-            occurrence.return_reason = f"{MARK} Minh chứng chưa đúng kỳ báo cáo, đề nghị bổ sung."
-            occurrence.submitted_at = at_work(
-                occurrence.due_at - timedelta(hours=rng.randint(1, 20)), occurrence.due_at, rng)
+            handed_in = at_work(due - timedelta(hours=rng.randint(1, 20)), due, rng)
+            replay.hand_in(work, handed_in)
+            replay.give_back(occurrence, checked_after(handed_in),
+                             f"{MARK} Minh chứng chưa đúng kỳ báo cáo, đề nghị bổ sung.")
         else:
-            _settle(occurrence, profile, rng.random(), office, author, rng, late_for_review)
-        if occurrence.state == OccurrenceState.VERIFIED and occurrence.reported_value is not None:
-            db.session.flush()
-            reading_from_occurrence(occurrence, office)  # the figure lands on its indicator
+            _settle(replay, work, profile, rng.random(), rng, late_for_review)
         record(None, "demo.simulate", occurrence, after={"state": occurrence.state.value},
                summary=f"{MARK} {occurrence.task.code}")
         report.periods += 1
-    for occurrence, author in late_for_review[::2]:
-        decision = AccountabilityDecision(
-            occurrence_id=occurrence.id, person_id=author.id, decided_by_id=leader.id,
-            decision=rng.choice((Decision.REMINDER, Decision.REVIEW)),
-            outcome=f"{MARK} Nhắc nhở, yêu cầu rút kinh nghiệm.",
-            month=Month.of(occurrence.due_at).stored)
-        db.session.add(decision)
+    for occurrence, author, handed_in in late_for_review[::2]:
+        with replay.at(handed_in + timedelta(days=2)):
+            workflow.decide(leader, occurrence, rng.choice((Decision.REMINDER, Decision.REVIEW)),
+                            author, f"{MARK} Nhắc nhở, yêu cầu rút kinh nghiệm.")
     db.session.flush()
     report.rounds = _inspections(now, office, rng)
     report.rankings = _rankings(now, office, leader)
     return report
+
+
+@dataclass
+class Work:
+    """What the unit hands in for one simulated period."""
+
+    occurrence: Occurrence
+    author: User
+    report: str
+    figure: float | None = None
+
+
+@dataclass
+class Replay:
+    """Replays one step of the history through the workflow services, at its moment."""
+
+    office: User
+    leader: User
+    now: datetime
+
+    def at(self, moment: datetime) -> AbstractContextManager[None]:
+        """Stamp what happens inside at ``moment``; a simulated future is still now."""
+        return clock_at(min(moment, self.now))
+
+    def hand_in(self, work: Work, moment: datetime,
+                late: tuple[Cause, str] | None = None) -> None:
+        """Attach a link as evidence (the first time) and hand the report in."""
+        occurrence = work.occurrence
+        cause, explanation = late or (None, "")
+        with self.at(moment):
+            if workflow.evidence_count(occurrence) == 0:
+                workflow.add_link(work.author, occurrence, EVIDENCE_URL,
+                                  f"{MARK} Báo cáo kết quả thực hiện")
+            workflow.save_report(work.author, occurrence, version=None, report=work.report,
+                                 reported_value=work.figure, submit=True, cause=cause,
+                                 explanation=explanation)
+
+    def verify(self, occurrence: Occurrence, handed_in: datetime) -> None:
+        """The Office approves (a leader, when the Office handed the work in itself)."""
+        checker = self.leader if occurrence.submitted_by_id == self.office.id else self.office
+        with self.at(checked_after(handed_in)):
+            workflow.verify(checker, occurrence, None)
+
+    def give_back(self, occurrence: Occurrence, moment: datetime, reason: str) -> None:
+        with self.at(moment):
+            workflow.return_work(self.office, occurrence, None, reason)
+
+    def skip(self, occurrence: Occurrence, moment: datetime, reason: str) -> None:
+        with self.at(moment):
+            workflow.mark_not_required(self.office, occurrence, None, reason)
 
 
 @dataclass(frozen=True)
@@ -172,46 +214,51 @@ def at_work(moment: datetime, due_at: datetime, rng: random.Random) -> datetime:
     return min(afternoon, due_at - timedelta(minutes=5)) if moment <= due_at else afternoon
 
 
-def _settle(occurrence: Occurrence, profile: Profile, roll: float, office: User, author: User,
-            rng: random.Random, late_for_review: list[tuple[Occurrence, User]]) -> None:
+def _settle(replay: Replay, work: Work, profile: Profile, roll: float, rng: random.Random,
+            late_for_review: list[tuple[Occurrence, User, datetime]]) -> None:
     """A past period as the unit's profile makes it: missed, late, returned, skipped or on time."""
+    occurrence = work.occurrence
     due = occurrence.due_at
     if roll < profile.missed:
-        occurrence.state, occurrence.report = OccurrenceState.OPEN, ""
-        occurrence.reported_value = None
-        return
+        return  # never done: the period stays open
     roll -= profile.missed
     if roll < profile.late:
-        submitted = at_work(due + timedelta(hours=rng.randint(2, 60)), due, rng)
-        _verify(occurrence, office, submitted)
+        handed_in = at_work(due + timedelta(hours=rng.randint(2, 60)), due, rng)
         cause, text = rng.choice(LATE_REASONS)
-        db.session.add(Explanation(occurrence_id=occurrence.id, author_id=author.id,
-                                   cause=cause, text=f"{MARK} {text}", created_at=submitted))
+        replay.hand_in(work, handed_in, late=(cause, f"{MARK} {text}"))
+        replay.verify(occurrence, handed_in)
         if cause == Cause.SUBJECTIVE:
-            late_for_review.append((occurrence, author))
+            late_for_review.append((occurrence, work.author, handed_in))
         return
     roll -= profile.late
     if roll < profile.returned:
-        occurrence.times_returned = 1
-        occurrence.return_reason = f"{MARK} Thiếu minh chứng kèm theo."
-        _verify(occurrence, office, at_work(due - timedelta(hours=rng.randint(1, 8)), due, rng))
+        # Handed in early, returned and handed in again, all before the deadline.
+        handed_in = at_work(due - timedelta(hours=rng.randint(1, 8)), due, rng)
+        replay.hand_in(work, handed_in)
+        replay.give_back(occurrence, handed_in + (due - handed_in) / 3,
+                         f"{MARK} Thiếu minh chứng kèm theo.")
+        again = handed_in + (due - handed_in) * 2 / 3
+        replay.hand_in(work, again)
+        replay.verify(occurrence, again)
     elif roll < profile.returned + 0.02:
-        occurrence.state = OccurrenceState.NOT_APPLICABLE
-        occurrence.skip_reason = f"{MARK} Trùng lịch nghỉ đột xuất theo chỉ đạo."
+        replay.skip(occurrence, at_work(due - timedelta(hours=24), due, rng),
+                    f"{MARK} Trùng lịch nghỉ đột xuất theo chỉ đạo.")
     else:
-        _verify(occurrence, office, at_work(due - timedelta(hours=rng.randint(1, 30)), due, rng))
+        handed_in = at_work(due - timedelta(hours=rng.randint(1, 30)), due, rng)
+        replay.hand_in(work, handed_in)
+        replay.verify(occurrence, handed_in)
 
 
-def _verify(occurrence: Occurrence, office: User, submitted: datetime) -> None:
-    occurrence.state = OccurrenceState.VERIFIED
-    occurrence.submitted_at = submitted
-    # The Office checks within the working day, or the next morning.
-    checked = submitted + timedelta(hours=3)
+def morning_of(day: date) -> datetime:
+    return datetime.combine(day, time(9), tzinfo=LOCAL_TZ)
+
+
+def checked_after(handed_in: datetime) -> datetime:
+    """The Office checks within the working day, or the next morning."""
+    checked = handed_in + timedelta(hours=3)
     if checked.astimezone(LOCAL_TZ).hour >= 17:
-        checked = datetime.combine(checked.astimezone(LOCAL_TZ).date() + timedelta(days=1),
-                                   time(9), tzinfo=LOCAL_TZ)
-    occurrence.verified_at = checked
-    occurrence.verified_by_id = office.id
+        checked = morning_of(checked.astimezone(LOCAL_TZ).date() + timedelta(days=1))
+    return checked
 
 
 def _first_work_day(now: datetime) -> date | None:
@@ -228,16 +275,20 @@ def _inspections(now: datetime, office: User, rng: random.Random) -> int:
     count = 0
     profiles = _unit_profiles()
     while inspections.window_for(window)[1] < today:
-        inspection = inspections.open_round(office, window)
-        for item in db.session.scalars(select(InspectionItem).where(
-                InspectionItem.round_id == inspection.id)):
-            failing = rng.random() < profiles.get(item.unit_id, STEADY).failing
-            inspections.mark_item(office, item, ItemResult.FAIL if failing else ItemResult.PASS,
-                                  f"{MARK} Chưa đầy đủ hồ sơ theo dõi." if failing else "")
         end = inspections.window_for(window)[1]
-        inspections.complete(office, inspection, office, end + timedelta(days=1),
-                             f"{MARK} Các đơn vị cơ bản thực hiện nghiêm túc; khắc phục tồn tại.")
-        inspections.publish(office, inspection)
+        # The Office inspects the morning after the half-month and signs the record that day.
+        with clock_at(min(morning_of(end + timedelta(days=1)), now)):
+            inspection = inspections.open_round(office, window)
+            for item in db.session.scalars(select(InspectionItem).where(
+                    InspectionItem.round_id == inspection.id)):
+                failing = rng.random() < profiles.get(item.unit_id, STEADY).failing
+                inspections.mark_item(office, item,
+                                      ItemResult.FAIL if failing else ItemResult.PASS,
+                                      f"{MARK} Chưa đầy đủ hồ sơ theo dõi." if failing else "")
+            inspections.complete(office, inspection, office, end + timedelta(days=1),
+                                 f"{MARK} Các đơn vị cơ bản thực hiện nghiêm túc; khắc phục tồn "
+                                 "tại.")
+            inspections.publish(office, inspection)
         count += 1
         window = end + timedelta(days=1)
     return count
@@ -251,13 +302,17 @@ def _rankings(now: datetime, office: User, leader: User) -> int:
     this_month = now.astimezone(LOCAL_TZ).date().replace(day=1)
     count = 0
     while month < this_month:
-        draft = evaluation.compute(office, month, now=now)
-        # The leaders' decision when too many units score excellent: the lowest of them are
-        # rated good, as the cap asks (the warning a real month would show, then resolved).
-        issuing.resolve_cap(leader, draft, lower_reason=(
-            f"{MARK} Giữ tỷ lệ Hoàn thành xuất sắc không quá 20% số đơn vị Hoàn thành tốt."))
-        issuing.issue(leader, draft, signer=authority.default_signer() or authority.signer_of(
-            leader), pending_reason=f"{MARK} Ban hành theo lịch.", now=now)
+        # Ranked and issued in the first days of the next month.
+        issued_at = min(morning_of(month + relativedelta(months=1, days=4)), now)
+        with clock_at(issued_at):
+            draft = evaluation.compute(office, month, now=issued_at)
+            # The leaders' decision when too many units score excellent: the lowest of them are
+            # rated good, as the cap asks (the warning a real month would show, then resolved).
+            issuing.resolve_cap(leader, draft, lower_reason=(
+                f"{MARK} Giữ tỷ lệ Hoàn thành xuất sắc không quá 20% số đơn vị Hoàn thành tốt."))
+            issuing.issue(leader, draft, signer=authority.default_signer()
+                          or authority.signer_of(leader),
+                          pending_reason=f"{MARK} Ban hành theo lịch.", now=issued_at)
         count += 1
         month += relativedelta(months=1)
     return count

@@ -27,7 +27,7 @@ from tracker.db import LOCAL_TZ, utcnow
 from tracker.evaluation import services as evaluation
 from tracker.extensions import db
 from tracker.org.models import UnitKind
-from tracker.workflow.models import Occurrence, OccurrenceState
+from tracker.workflow.models import OccurrenceState
 
 pytestmark = pytest.mark.browser
 
@@ -57,12 +57,12 @@ def live_server_seed() -> Callable[[], None]:
                 due = now - timedelta(minutes=back)
                 day = due.astimezone(LOCAL_TZ).date()
                 late = back <= index
-                db.session.add(Occurrence(
-                    task_id=task.id, unit_id=task.owner_unit_id, period_start=day,
-                    period_end=day, sequence=back, due_at=due,
-                    state=OccurrenceState.OPEN if late else OccurrenceState.VERIFIED,
-                    submitted_at=None if late else due - timedelta(hours=1),
-                    verified_at=None if late else due))
+                if late:
+                    factories.occurrence(task, due, period_start=day, sequence=back)
+                else:
+                    factories.occurrence(task, due, OccurrenceState.VERIFIED, period_start=day,
+                                         sequence=back, submitted_at=due - timedelta(hours=1),
+                                         verified_at=due)
         db.session.flush()
         last_month = (now.astimezone(LOCAL_TZ).date() - relativedelta(months=1)).replace(day=1)
         evaluation.compute(office, last_month)

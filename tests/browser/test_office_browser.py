@@ -13,9 +13,8 @@ from tests import factories
 from tests.browser.checks import DESKTOP_VIEWPORT, Watcher, check_page, log_in, visit
 from tests.browser.conftest import LiveServer
 from tracker.db import LOCAL_TZ, utcnow
-from tracker.extensions import db
 from tracker.inspections.services import window_for
-from tracker.workflow.models import Occurrence, OccurrenceState
+from tracker.workflow.models import OccurrenceState
 
 pytestmark = pytest.mark.browser
 
@@ -39,18 +38,13 @@ def live_server_seed() -> Callable[[], None]:
             task = factories.task(unit, title=title, parent=directive)
             due = now - timedelta(days=days)
             day = due.astimezone(LOCAL_TZ).date()
-            db.session.add(Occurrence(task_id=task.id, unit_id=task.owner_unit_id,
-                                      period_start=day, period_end=day, due_at=due,
-                                      state=OccurrenceState.SUBMITTED,
-                                      submitted_at=due - timedelta(hours=days),
-                                      report="Đã thực hiện"))
+            factories.occurrence(task, due, OccurrenceState.SUBMITTED, period_start=day,
+                                 submitted_at=due - timedelta(hours=days), report="Đã thực hiện")
         # A period of this half-month whose deadline has not come: "chưa đến hạn".
         today = now.astimezone(LOCAL_TZ).date()
         end = datetime.combine(window_for(today)[1], time(17), tzinfo=LOCAL_TZ)
         task = factories.task("PKT", title=LATER, parent=directive)
-        db.session.add(Occurrence(task_id=task.id, unit_id=task.owner_unit_id,
-                                  period_start=today, period_end=today,
-                                  due_at=max(end, now + timedelta(hours=1))))
+        factories.occurrence(task, max(end, now + timedelta(hours=1)), period_start=today)
 
     return seed
 

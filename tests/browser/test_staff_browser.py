@@ -13,8 +13,6 @@ from tests import factories
 from tests.browser.checks import DESKTOP_VIEWPORT, Watcher, check_page, log_in, visit
 from tests.browser.conftest import LiveServer
 from tracker.db import LOCAL_TZ, utcnow
-from tracker.extensions import db
-from tracker.workflow.models import Occurrence
 
 pytestmark = pytest.mark.browser
 
@@ -33,9 +31,8 @@ def live_server_seed() -> Callable[[], None]:
         day = due.astimezone(LOCAL_TZ).date()
         for title, person in ((UNITS, None), (MINE, officer)):
             task = factories.task("PVHXH", title=title, parent=directive)
-            db.session.add(Occurrence(task_id=task.id, unit_id=task.owner_unit_id,
-                                      period_start=day, period_end=day, due_at=due,
-                                      assignee_id=person.id if person else None))
+            factories.occurrence(task, due, period_start=day,
+                                 assignee_id=person.id if person else None)
 
     return seed
 

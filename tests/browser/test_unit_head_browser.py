@@ -20,7 +20,6 @@ from tests.browser.checks import (
 )
 from tests.browser.conftest import LiveServer
 from tracker.db import LOCAL_TZ, utcnow
-from tracker.extensions import db
 from tracker.notify.services import notify
 from tracker.workflow.models import Occurrence, OccurrenceState
 
@@ -34,12 +33,9 @@ TODAY = "Hỗ trợ người dân làm thủ tục trực tuyến"
 
 
 def add(task, due_at, state=OccurrenceState.OPEN, **fields) -> Occurrence:
-    day = due_at.astimezone(LOCAL_TZ).date()
-    occurrence = Occurrence(task_id=task.id, unit_id=task.owner_unit_id, period_start=day,
-                            period_end=day, due_at=due_at, state=state, **fields)
-    db.session.add(occurrence)
-    db.session.flush()
-    return occurrence
+    """A period on the local day of its deadline."""
+    return factories.occurrence(task, due_at, state,
+                                period_start=due_at.astimezone(LOCAL_TZ).date(), **fields)
 
 
 @pytest.fixture

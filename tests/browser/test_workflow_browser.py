@@ -12,8 +12,6 @@ from playwright.sync_api import Page, expect
 from tests import factories
 from tests.browser.conftest import LiveServer, log_in, log_out
 from tracker.db import utcnow
-from tracker.extensions import db
-from tracker.workflow.models import Occurrence
 
 pytestmark = pytest.mark.browser
 
@@ -28,9 +26,8 @@ def live_server_seed() -> Callable[[], None]:
         factories.user(role="office", unit_code="VP", username="vanphong")
         task = factories.task("TTPVHCC", code="2-TTPVHCC-05",
                               title="Hỗ trợ người dân tối thiểu 01 ngày/tuần")
-        db.session.add(Occurrence(task_id=task.id, unit_id=task.owner_unit_id,
-                                  period_start=date(2026, 11, 23), period_end=date(2026, 11, 29),
-                                  due_at=utcnow() + timedelta(days=2)))
+        factories.occurrence(task, due_at=utcnow() + timedelta(days=2),
+                             period_start=date(2026, 11, 23), period_end=date(2026, 11, 29))
 
     return seed
 
