@@ -122,7 +122,13 @@ def log_in(page: Page, server: LiveServer, username: str, password: str = PASSWO
 
 
 def log_out(page: Page) -> None:
-    page.locator(".navbar-toggler").click()
-    page.get_by_role("button", name="Đăng xuất").click()
-    # The click returns before the logout has answered: wait for the login page.
+    """Log out through the menu, as a person would. On a phone the menu first opens: wait until
+    its animation has ended, or the click lands on a moving button and is lost."""
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible():
+        toggler.click()
+        expect(page.locator(".navbar-collapse.show")).to_be_visible()
+        expect(page.locator(".navbar-collapse.collapsing")).to_have_count(0)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Đăng xuất").click()
     expect(page.locator("input[name=password]")).to_be_visible()

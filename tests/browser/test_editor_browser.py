@@ -12,13 +12,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests import factories
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, log_in, log_out
 from tracker.db import LOCAL_TZ, utcnow
 from tracker.org.models import UnitKind
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "mat-khau-thu-nghiem"
 
 
 @pytest.fixture
@@ -33,23 +32,6 @@ def live_server_seed() -> Callable[[], None]:
         factories.user(role="unit_head", unit_code="PKT", username="truongpkt")
 
     return seed
-
-
-def log_in(page: Page, server: LiveServer, username: str) -> None:
-    page.goto(f"{server.url}/login")
-    form = page.locator("form", has=page.locator("input[name=password]"))
-    form.locator("input[name=username]").fill(username)
-    form.locator("input[name=password]").fill(PASSWORD)
-    form.locator("[type=submit]").click()
-    expect(page).to_have_url(f"{server.url}/")
-
-
-def log_out(page: Page) -> None:
-    # Submit the menu's logout form directly: clicking into the collapsing menu races its
-    # animation at this width.
-    with page.expect_navigation():
-        page.locator("form[action$='/logout']").evaluate("form => form.submit()")
-    expect(page.locator("input[name=password]")).to_be_visible()
 
 
 def fill_task(page: Page, index: int, clause: str, title: str, frequency: str) -> None:
