@@ -58,7 +58,7 @@ def known_units() -> list[tuple[str, str, str]] | None:
             and not Path(url.database).exists():
         return None  # reading must not create the database file
     try:
-        if not inspect(db.engine).has_table(Unit.__tablename__):
+        if not inspect(db.session.connection()).has_table(Unit.__tablename__):
             return None
         units = db.session.scalars(select(Unit).order_by(Unit.code)).all()
     except SQLAlchemyError:
