@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
 
 from tracker.db import utcnow
 from tracker.directives.models import Directive, Frequency, Task
@@ -139,3 +142,16 @@ def inspection_round(opened_by: User, window_start: date = date(2026, 11, 1),
     """A round opened through the service, its checklist built from what was due."""
     return inspections.open_round(opened_by, window_start,
                                   [unit.id for unit in units] if units else None)
+
+
+def first_row_id(argument: str) -> str:
+    """A route's ``<..._id>`` argument naming a real row: the first of the table whose model
+    name ends with the argument's (round_id -> InspectionRound), else 1."""
+    base = argument.removesuffix("_id")
+    for mapper in sorted(db.Model.registry.mappers, key=lambda m: m.class_.__name__):
+        model = re.sub(r"(?<!^)(?=[A-Z])", "_", mapper.class_.__name__).lower()
+        if (model == base or model.endswith(f"_{base}")) and "id" in mapper.columns:
+            first = db.session.scalar(select(func.min(mapper.columns["id"])))
+            if first is not None:
+                return str(first)
+    return "1"

@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from tests import factories
 from tests.conftest import login
@@ -50,22 +50,11 @@ GET_RULES = sorted((rule for rule in make_probe_app().url_map.iter_rules()
                    key=lambda rule: rule.rule)
 
 
-def snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
 def path_argument(name: str) -> str:
-    """A real row for ``<..._id>`` (the first of the table whose model ends with the name)."""
+    """A real row for ``<..._id>``; a language code or 1 for other arguments."""
     if not name.endswith("_id"):
         return "vi" if name == "code" else "1"
-    base = name.removesuffix("_id")
-    for mapper in sorted(db.Model.registry.mappers, key=lambda m: m.class_.__name__):
-        model = snake(mapper.class_.__name__)
-        if (model == base or model.endswith(f"_{base}")) and "id" in mapper.columns:
-            first = db.session.scalar(select(func.min(mapper.columns["id"])))
-            if first is not None:
-                return str(first)
-    return "1"
+    return factories.first_row_id(name)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ import pytest
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 from werkzeug.routing import Rule
 
 from tests import factories
@@ -339,25 +339,13 @@ NASTY = ["", " ", "0", "-1", "1", "2", "3", "99999999999999999999999", "1e309", 
 TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=60)
 
 
-def snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
 def default_argument(name: str, world: dict[str, int]) -> str:
-    """A path argument that names a real row: the world's, else the first of a table whose
-    model name ends with the argument's (round_id -> InspectionRound), else 1."""
+    """A path argument that names a real row: the world's, else the first of its table."""
     if name in world:
         return str(world[name])
     if not name.endswith("_id"):
         return "en"
-    base = name.removesuffix("_id")
-    for mapper in sorted(db.Model.registry.mappers, key=lambda m: m.class_.__name__):
-        model = snake(mapper.class_.__name__)
-        if (model == base or model.endswith(f"_{base}")) and "id" in mapper.columns:
-            first = db.session.scalar(select(func.min(mapper.columns["id"])))
-            if first is not None:
-                return str(first)
-    return "1"
+    return factories.first_row_id(name)
 
 
 def fill(rule: Rule, values: dict[str, str]) -> str:
