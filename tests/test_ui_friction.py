@@ -291,3 +291,18 @@ def test_staff_read_their_units_work(client, app):
 
 def test_dates_in_queue_filter_are_iso(app):
     assert queries.QueueFilter.from_args({"due_by": "2026-12-01"}).due_by == date(2026, 12, 1)
+
+
+@pytest.mark.parametrize(("role", "unit", "shown"), [
+    ("office", "VP", {"/directives/import", "/directives/from-document", "/assign"}),
+    ("admin", "VP", {"/directives/import", "/directives/from-document"}),
+    ("leader", "LD", {"/assign"}),
+    ("unit_head", "PKT", set()),
+])
+def test_the_menu_offers_what_the_policies_allow(client, make_user, role, unit, shown):
+    make_user(role, unit, username="nguoidung")
+    login(client, "nguoidung")
+    html = client.get("/").get_data(as_text=True)
+    offered = {path for path in ("/directives/import", "/directives/from-document", "/assign")
+               if f'href="{path}"' in html}
+    assert offered == shown

@@ -232,12 +232,19 @@ def register_template_helpers(app: Flask) -> None:
     def inject_globals():
         from flask_login import current_user
 
+        from tracker.assignments.policies import can_assign
+        from tracker.directives.policies import can_import_directives
+        from tracker.intake.policies import can_draft_from_document
         from tracker.notify.services import unread_count
         from tracker.workflow.policies import can_verify
         from tracker.workflow.queries import awaiting_count
 
         signed_in = has_request_context() and current_user.is_authenticated
+        # The menu shows an entry to whom its policy lets in: the rule stays in the policy.
+        may = {"assign": can_assign, "import_directives": can_import_directives,
+               "draft_from_document": can_draft_from_document}
         return {
+            "nav_may": {name: signed_in and rule(current_user) for name, rule in may.items()},
             "unread_notices": unread_count(current_user) if signed_in else 0,
             # Only the pages that draw the navigation pay for the count.
             "awaiting_count": awaiting_count if signed_in and can_verify(current_user) else int,
