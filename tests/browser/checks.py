@@ -14,12 +14,8 @@ from pathlib import Path
 
 from playwright.sync_api import ConsoleMessage, Page, Response, expect
 
-from tests.browser.conftest import LiveServer
-
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
-PASSWORD = "mat-khau-thu-nghiem"
 DESKTOP_VIEWPORT = {"width": 1366, "height": 768}
-PHONE_VIEWPORT = {"width": 390, "height": 844}
 # WCAG 2.1 A and AA, and axe's best practices.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
@@ -98,23 +94,17 @@ def visit(page: Page, url: str, what: str = "") -> None:
     check_page(page, what or url)
 
 
-def log_in(page: Page, server: LiveServer, username: str) -> None:
-    page.goto(f"{server.url}/login")
-    check_page(page, "login")
-    form = page.locator("form", has=page.locator("input[name=password]"))
-    form.locator("input[name=username]").fill(username)
-    form.locator("input[name=password]").fill(PASSWORD)
-    form.locator("[type=submit]").click()
-    expect(page).to_have_url(f"{server.url}/")
-
-
 def switch_to_english(page: Page) -> None:
     page.locator("footer").get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
+    # The new document's attribute shows before its stylesheets apply: wait for them.
+    page.wait_for_load_state("load")
 
 
 def nav_height_lines(page: Page) -> tuple[float, float]:
-    """(height of the expanded navigation bar, height of one link): equal heights mean one line."""
+    """(height of the expanded navigation bar, height of one link): equal heights mean one line.
+    Measured once the stylesheets apply: before, every link stacks on its own line."""
+    page.wait_for_load_state("load")
     return page.evaluate(
         "() => [document.querySelector('#main-nav').getBoundingClientRect().height,"
         " document.querySelector('#main-nav .nav-link').getBoundingClientRect().height]")

@@ -119,6 +119,9 @@ def log_in(page: Page, server: LiveServer, username: str, password: str = PASSWO
     form.locator("input[name=password]").fill(password)
     form.locator("[type=submit]").click()
     expect(page).to_have_url(f"{server.url}/")
+    # The address changes before the home page's stylesheets apply; a test measuring the
+    # layout right after logging in must see the styled page.
+    page.wait_for_load_state("load")
 
 
 def log_out(page: Page) -> None:

@@ -9,8 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests import factories
-from tests.browser.conftest import LiveServer
-from tests.browser.test_workflow_browser import log_in
+from tests.browser.conftest import LiveServer, log_in
 from tracker.org.models import UnitKind
 
 pytestmark = pytest.mark.browser

@@ -14,15 +14,13 @@ from playwright.sync_api import Page, expect
 from tests import factories
 from tests.browser.checks import (
     DESKTOP_VIEWPORT,
-    PHONE_VIEWPORT,
     Watcher,
     check_page,
-    log_in,
     nav_height_lines,
     switch_to_english,
     visit,
 )
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import PHONE_VIEWPORT, LiveServer, log_in
 from tracker.db import LOCAL_TZ, utcnow
 from tracker.evaluation import services as evaluation
 from tracker.extensions import db

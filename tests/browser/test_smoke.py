@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests import factories
+from tests.browser.checks import DESKTOP_VIEWPORT, visit
 from tests.browser.conftest import PHONE_VIEWPORT, LiveServer, log_in
 
 pytestmark = pytest.mark.browser
@@ -22,11 +23,11 @@ def live_server_seed() -> Callable[[], None]:
     return lambda: factories.user(role="office", unit_code="VP", username="vanphong")
 
 
-def visit(page: Page, url: str) -> None:
-    """Open ``url`` and insist it answered without an error status."""
-    response = page.goto(url)
-    assert response is not None
-    assert response.ok, f"{url} answered {response.status}"
+def test_login_page_fits_and_passes_the_accessibility_check(live_server: LiveServer,
+                                                            page: Page) -> None:
+    visit(page, f"{live_server.url}/login", "login (phone)")
+    page.set_viewport_size(DESKTOP_VIEWPORT)
+    visit(page, f"{live_server.url}/login", "login (desktop)")
 
 
 def test_office_logs_in_on_a_phone_and_sees_the_task_list(

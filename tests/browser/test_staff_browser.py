@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests import factories
-from tests.browser.checks import DESKTOP_VIEWPORT, Watcher, check_page, log_in, visit
-from tests.browser.conftest import LiveServer
+from tests.browser.checks import DESKTOP_VIEWPORT, Watcher, check_page, visit
+from tests.browser.conftest import LiveServer, log_in
 from tracker.db import LOCAL_TZ, utcnow
 
 pytestmark = pytest.mark.browser

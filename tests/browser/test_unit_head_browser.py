@@ -14,11 +14,10 @@ from tests.browser.checks import (
     DESKTOP_VIEWPORT,
     Watcher,
     check_page,
-    log_in,
     switch_to_english,
     visit,
 )
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, log_in
 from tracker.db import LOCAL_TZ, utcnow
 from tracker.notify.services import notify
 from tracker.workflow.models import Occurrence, OccurrenceState
