@@ -51,12 +51,14 @@ run: install
 	$(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 --access-logfile - "tracker:create_app()"
 
 # The whole suite, browser tests included, on SQLite and then on a throwaway PostgreSQL; in
-# parallel (pytest-xdist), one process per CPU unless TEST_WORKERS says otherwise.
+# parallel (pytest-xdist), one process per CPU unless TEST_WORKERS says otherwise. Tests marked
+# with the same xdist_group run in one process (the demo installation is built once there).
 TEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 test: install lint
 	$(BIN)/bandit -c pyproject.toml -r tracker -q
-	$(BIN)/pytest -n $(TEST_WORKERS)
-	scripts/with-postgres.sh $(BIN)/pytest -n $(TEST_WORKERS)
+	$(PYTEST)
+	scripts/with-postgres.sh $(PYTEST)
 
 # ruff, then the layer order of the README's development section (imports point down, no circle).
 lint: install

@@ -2,7 +2,6 @@
 
 import hashlib
 import json
-from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
@@ -19,18 +18,13 @@ from tracker.org import services as org
 from tracker.org.models import Role, User
 from tracker.workflow.models import Occurrence, OccurrenceState
 
-SEED = str(Path(__file__).resolve().parent.parent / "seeds" / "directive_tasks.yaml")
-
 
 @pytest.fixture
-def demo(app, runner):
+def demo(demo_app):
     """The demo installation: seeded directive, demo accounts, months of simulated work."""
-    assert runner.invoke(args=["seed", SEED]).exit_code == 0
-    result = runner.invoke(args=["demo"])
+    result = demo_app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 0, result.output
-    result = runner.invoke(args=["audit", "verify"])
-    assert result.exit_code == 0, result.output
-    return app
+    return demo_app
 
 
 def assert_replayed_through_the_services() -> None:
@@ -53,9 +47,11 @@ def verify(runner):
     return result.exit_code, result.output
 
 
-def test_after_the_demo_each_tampering_is_found(demo, runner):
+@pytest.mark.xdist_group("demo")
+def test_after_the_demo_each_tampering_is_found(demo):
     """One demo installation (it takes a while to build), three attacks in turn: each makes
     ``audit verify`` exit 1 naming what it found, and undoing it makes the log whole again."""
+    runner = demo.test_cli_runner()
     with demo.app_context():
         assert_replayed_through_the_services()
         issued = db.session.scalars(select(Evaluation).where(Evaluation.pdf.is_not(None))).all()

@@ -239,11 +239,9 @@ def test_office_computes_leader_issues_through_the_pages(client, app, october):
     assert download.data.startswith(b"%PDF")
 
 
-def test_demo_then_evaluate_october_writes_the_three_reports(app, runner, tmp_path):
-    result = runner.invoke(args=["seed", "seeds/directive_tasks.yaml"])
-    assert result.exit_code == 0, result.output
-    result = runner.invoke(args=["demo"])
-    assert result.exit_code == 0, result.output
+@pytest.mark.xdist_group("demo")
+def test_demo_then_evaluate_october_writes_the_three_reports(demo_app, tmp_path):
+    runner = demo_app.test_cli_runner()
     files = {kind: tmp_path / f"r.{kind}" for kind in ("pdf", "xlsx", "docx")}
     result = runner.invoke(args=["evaluate", "--month", "2026-10", "--pdf", str(files["pdf"]),
                                  "--xlsx", str(files["xlsx"]), "--docx", str(files["docx"])])

@@ -14,6 +14,7 @@ from tests.conftest import csrf_token, login
 from tracker.audit.models import AuditEntry
 from tracker.directives import seeding
 from tracker.directives.services import load_directive
+from tracker.evidence import storage
 from tracker.extensions import db
 from tracker.indicators.csv_import import ReadingsFileError, parse_readings
 from tracker.indicators.models import (
@@ -253,7 +254,7 @@ def test_upload_previews_then_imports(client, app, seeded):
     assert confirm.headers["Location"].endswith("/indicators")
     with app.app_context():
         assert counts()[0] == 3
-        assert not list((Path(app.instance_path) / "pending-readings").glob("*.csv"))
+        assert not list(storage.pending_folder("readings").glob("*.csv"))
     listing = client.get("/indicators").get_data(as_text=True)
     assert "76" in listing.split('data-code="HS-TRUC-TUYEN-TOAN-TRINH"')[1].split("</tr>")[0]
 
@@ -272,8 +273,7 @@ def test_upload_refuses_rows_3_and_4_and_writes_nothing(client, app, seeded):
     assert "KHONG-CO-CHI-TIEU-NAY" in html
     with app.app_context():
         assert counts() == before
-        pending = Path(app.instance_path) / "pending-readings"
-        assert not pending.exists() or not list(pending.glob("*.csv"))
+        assert not list(storage.pending_folder("readings").glob("*.csv"))
 
 
 def test_confirm_without_a_checked_file_goes_back(client, seeded):

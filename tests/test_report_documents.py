@@ -216,9 +216,9 @@ def test_leader_previews_the_number_and_signer_then_issues_in_the_page(client, a
         assert (issued.status, issued.number) == (EvaluationStatus.ISSUED, "7/BC-VP")
 
 
-def test_done_when_demo_then_issue_october_from_the_command_line(app, runner, tmp_path):
-    assert runner.invoke(args=["seed", "seeds/directive_tasks.yaml"]).exit_code == 0
-    assert runner.invoke(args=["demo"]).exit_code == 0
+@pytest.mark.xdist_group("demo")
+def test_done_when_demo_then_issue_october_from_the_command_line(demo_app, tmp_path):
+    runner = demo_app.test_cli_runner()
     files = {kind: tmp_path / f"r.{kind}" for kind in ("pdf", "docx", "xlsx")}
     result = runner.invoke(args=[
         "evaluate", "--month", "2026-10", "--issue", "--reason", "Điều chỉnh sau xác minh",
@@ -247,7 +247,7 @@ def test_done_when_demo_then_issue_october_from_the_command_line(app, runner, tm
                                  "--pdf", str(files["pdf"])])
     assert result.exit_code == 0, result.output
     assert "Hoàng Thị Hạnh" in pdf_text(files["pdf"].read_bytes())
-    with app.app_context():
+    with demo_app.app_context():
         assert db.session.scalar(select(Evaluation.signer_name).where(
             Evaluation.month == "2026-09", Evaluation.status == EvaluationStatus.ISSUED)) \
             == "Hoàng Thị Hạnh"

@@ -31,6 +31,8 @@ DEFAULTS: dict[str, object] = {
     "MAX_CONTENT_LENGTH": 21 * 1024 * 1024,
     # Where evidence files live; None means instance/evidence.
     "UPLOAD_FOLDER": None,
+    # Where uploads wait between their check and their confirmation; None means instance/.
+    "PENDING_FOLDER": None,
     # The directive's agency, printed on pages and official documents.
     "AGENCY_PARENT": "UBND XÃ CẨM GIANG",
     "AGENCY_NAME": "VĂN PHÒNG HĐND VÀ UBND",

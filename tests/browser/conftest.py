@@ -17,8 +17,7 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 from werkzeug.serving import make_server
 
-from tests.conftest import PASSWORD, fresh_schema
-from tracker import create_app
+from tests.conftest import PASSWORD, fresh_schema, make_app
 from tracker.extensions import db
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -79,12 +78,13 @@ def live_server_seed() -> Callable[[], None]:
 def live_server(tmp_path: Path, live_server_seed: Callable[[], None]) -> Iterator[LiveServer]:
     """Serve a fresh app, seeded by ``live_server_seed``, from a thread on a free port."""
     uri = os.environ.get("TRACKER_TEST_DATABASE_URI") or f"sqlite:///{tmp_path / 'live.sqlite3'}"
-    app = create_app(
+    app = make_app(
         {
             "TESTING": True,
             "SECRET_KEY": "a-test-only-secret-key-0123456789abcdef",
             "SQLALCHEMY_DATABASE_URI": uri,
             "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+            "PENDING_FOLDER": str(tmp_path),
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         }
     )

@@ -115,13 +115,6 @@ def task_detail(task_id: int):
     )
 
 
-def pending_dir() -> Path:
-    path = Path(current_app.instance_path) / "pending-directives"
-    path.mkdir(parents=True, exist_ok=True)
-    storage.remove_stale_files(path)  # files checked but never confirmed, after a day
-    return path
-
-
 @bp.route("/directives/import", methods=["GET", "POST"])
 def import_directive():
     if not policies.can_import_directives(current_user):
@@ -138,7 +131,7 @@ def import_directive():
             problems = error.problems
         else:
             digest = hashlib.sha256(data).hexdigest()
-            (pending_dir() / f"{digest}.yaml").write_bytes(data)
+            (storage.pending_folder("directives") / f"{digest}.yaml").write_bytes(data)
             confirm = DirectiveConfirmForm(digest=digest, reason=form.reason.data)
             return render_template(
                 "directives/import_preview.html", spec=spec, form=confirm, filename=name
@@ -154,7 +147,7 @@ def confirm_import():
     form = DirectiveConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    path = pending_dir() / f"{form.digest.data}.yaml"
+    path = storage.pending_folder("directives") / f"{form.digest.data}.yaml"
     if not path.exists():
         flash(_("The checked file is no longer here; please upload it again."), "warning")
         return redirect(url_for("directives.import_directive"))

@@ -215,6 +215,17 @@ def discard_unreferenced(hashes: list[str]) -> None:
             path_for(sha256).unlink(missing_ok=True)
 
 
+def pending_folder(kind: str, keep: timedelta = timedelta(days=1)) -> Path:
+    """Where an upload of ``kind`` waits between its check and its confirmation
+    (``PENDING_FOLDER``, else the instance folder, in ``pending-<kind>``). Files left
+    unconfirmed for ``keep`` are removed on the way."""
+    root = Path(current_app.config.get("PENDING_FOLDER") or current_app.instance_path)
+    path = root / f"pending-{kind}"
+    path.mkdir(parents=True, exist_ok=True)
+    remove_stale_files(path, keep)
+    return path
+
+
 def remove_stale_files(folder: Path, older_than: timedelta = timedelta(days=1)) -> int:
     """Delete files in ``folder`` untouched for ``older_than`` (unconfirmed pending uploads)."""
     cutoff = time.time() - older_than.total_seconds()

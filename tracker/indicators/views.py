@@ -218,13 +218,6 @@ def pending():
     return render_template("indicators/pending.html", page=page, review_form=ReadingReviewForm())
 
 
-def pending_dir() -> Path:
-    path = Path(current_app.instance_path) / "pending-readings"
-    path.mkdir(parents=True, exist_ok=True)
-    storage.remove_stale_files(path)  # files checked but never confirmed, after a day
-    return path
-
-
 def render_import(form: ReadingsUploadForm, problems=(), status: int = 200):
     codes = IndicatorCodes.load()
     indicators = [indicator for group in codes.by_code.values() for indicator in group]
@@ -248,7 +241,7 @@ def import_readings():
     except ReadingsFileError as error:
         return render_import(form, error.problems, status=422)
     digest = hashlib.sha256(data).hexdigest()
-    (pending_dir() / f"{digest}.csv").write_bytes(data)
+    (storage.pending_folder("readings") / f"{digest}.csv").write_bytes(data)
     figures = queries.counted_figures({row.indicator.id for row in rows})
     return render_template(
         "indicators/import_preview.html", rows=rows, filename=name, figures=figures,
@@ -261,7 +254,9 @@ def confirm_import():
     if not policies.can_import_readings(current_user):
         abort(403)
     form = ReadingsConfirmForm()
-    path = pending_dir() / f"{form.digest.data}.csv" if form.validate_on_submit() else None
+    path = None
+    if form.validate_on_submit():
+        path = storage.pending_folder("readings") / f"{form.digest.data}.csv"
     if path is None or not path.exists():
         flash(_("The checked file is no longer here; please upload it again."), "warning")
         return redirect(url_for("indicators.import_readings"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -21,11 +22,12 @@ from tracker.intake import Draft, draft_from_bytes, draft_from_text, known_units
 from tracker.intake.policies import can_create_people
 from tracker.org.models import Unit, User
 
+# A draft waits for the clerk's review for a week; the checked files of other imports, a day.
+DRAFT_KEPT = timedelta(days=7)
 
-def pending_dir() -> Path:
-    path = Path(current_app.instance_path) / "pending-drafts"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+
+def pending_draft(digest: str) -> Path:
+    return storage.pending_folder("drafts", keep=DRAFT_KEPT) / f"{digest}.json"
 
 
 def read_upload(stream: BinaryIO | None, filename: str, text: str) -> tuple[Draft, dict]:
@@ -47,12 +49,12 @@ def keep_pending(draft: Draft, document: dict) -> str:
     payload = json.dumps({"data": draft.data, "document": document}, ensure_ascii=False,
                          sort_keys=True, default=str)
     digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()
-    (pending_dir() / f"{digest}.json").write_text(payload, encoding="utf-8")
+    pending_draft(digest).write_text(payload, encoding="utf-8")
     return digest
 
 
 def load_pending(digest: str) -> dict | None:
-    path = pending_dir() / f"{digest}.json"
+    path = pending_draft(digest)
     if not path.is_file():
         return None
     return json.loads(path.read_text(encoding="utf-8"))
@@ -79,7 +81,7 @@ def confirm_draft(digest: str, owners: dict[int, str], actor: User) -> SeedSumma
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     spec = seeding.parse_directive(text, document.get("name") or "draft.yaml")
     summary = directive_services.load_directive(spec, actor)
-    (pending_dir() / f"{digest}.json").unlink(missing_ok=True)
+    pending_draft(digest).unlink(missing_ok=True)
     return summary
 
 
