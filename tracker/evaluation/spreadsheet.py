@@ -22,7 +22,7 @@ from tracker.evaluation.content import (
 )
 from tracker.evaluation.documents import context
 from tracker.evaluation.models import Evaluation
-from tracker.reports.cells import cells
+from tracker.reports.cells import append_text_row, cells
 from tracker.schedule.status import CATEGORY_LABELS, category_of
 from tracker.workflow.models import OccurrenceState
 
@@ -112,7 +112,7 @@ def report_xlsx(evaluation: Evaluation) -> bytes:
                      "KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI THỰC HIỆN NHIỆM VỤ")
     for row in data["rows"]:
         counts, points = row.inputs, row.points
-        ranking.append(cells([
+        append_text_row(ranking, [
             row.rank, row.unit.code, row.unit_name, counts["due"], counts["on_time"],
             counts["late"], counts["overdue_open"], counts["returned"],
             counts.get("returned_overdue", 0), counts.get("awaiting", 0),
@@ -120,32 +120,32 @@ def report_xlsx(evaluation: Evaluation) -> bytes:
             sum(item["points"] for item in row.deductions),
             points["quantity"], points["quality"], points["progress"], points["task_results"],
             points["inspection"], points["discipline"], points["indicators"], points["general"],
-            row.total, LEVEL_TEXT[row.level], LEVEL_TEXT[row.final_level], row.override_reason]))
+            row.total, LEVEL_TEXT[row.level], LEVEL_TEXT[row.final_level], row.override_reason])
     _finish(ranking, RANKING_COLUMNS)
     details = _sheet(workbook, "Chi tiết", data, DETAIL_COLUMNS,
                      "VIỆC CHẬM, QUÁ HẠN, BỊ TRẢ LẠI, CHỜ XÁC NHẬN")
     for row in data["rows"]:
         for item in row.details:
-            details.append(cells([
+            append_text_row(details, [
                 row.unit_name, item["task_code"], item["task_title"], _naive(item["due_at"]),
                 _naive(item["submitted_at"]), _category(item), item["responsible"],
-                ", ".join(REASON_TEXT[reason] for reason in item["reasons"])]))
+                ", ".join(REASON_TEXT[reason] for reason in item["reasons"])])
     _finish(details, DETAIL_COLUMNS)
     deductions = _sheet(workbook, "Trừ điểm", data, DEDUCTION_COLUMNS,
                         "ĐIỂM KỶ LUẬT, KỶ CƯƠNG BỊ TRỪ")
     for row in data["rows"]:
         for item in row.deductions:
             due = _naive(item["due_at"])
-            deductions.append(cells([row.unit_name, item["task_code"], item["task_title"],
-                                     due.date() if due else None,
-                                     DECISION_TEXT.get(item["decision"], item["decision"]),
-                                     item["person"], item["points"]]))
+            append_text_row(deductions, [row.unit_name, item["task_code"], item["task_title"],
+                                         due.date() if due else None,
+                                         DECISION_TEXT.get(item["decision"], item["decision"]),
+                                         item["person"], item["points"]])
     _finish(deductions, DEDUCTION_COLUMNS)
     rules = workbook.create_sheet("Cách tính")
     rules.append(["Nhóm", "Khóa", "Giá trị"])
     for group, values in evaluation.rules.items():
         for key, value in values.items():
-            rules.append(cells([group, key, value]))
+            append_text_row(rules, [group, key, value])
     rules.column_dimensions["A"].width = rules.column_dimensions["B"].width = 24
     buffer = io.BytesIO()
     workbook.save(buffer)
