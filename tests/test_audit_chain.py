@@ -144,6 +144,22 @@ def test_a_password_hash_changed_by_sql_is_named(ctx, runner):
     assert "password" in output
 
 
+def test_an_account_inserted_by_sql_is_named(ctx, runner):
+    org.create_user(None, password="Cay-bang-xanh-1975", username="thuquy", full_name="Thủ quỹ",
+                    role=Role.STAFF, unit=factories.unit("PKT"))
+    db.session.commit()
+    assert verify(runner)[0] == 0
+    unit_id = db.session.scalar(select(User.unit_id).where(User.username == "thuquy"))
+    # A plain INSERT, as someone with the database's password would write it.
+    db.session.execute(User.__table__.insert().values(
+        username="cuaso", full_name="Cửa sổ", role=Role.ADMIN, unit_id=unit_id))
+    db.session.commit()
+    code, output = verify(runner)
+    assert code == 1
+    assert "cuaso" in output
+    assert "thuquy" not in output
+
+
 def test_audit_rows_name_the_object_type_not_the_proxy(client, app, make_user):
     from tests.conftest import csrf_token, login
 

@@ -68,9 +68,14 @@ def _audited_ids(object_type: str):
 
 
 def drift_problems() -> list[str]:
-    """Name each watched value that differs from the last audited one (a change made by SQL)."""
+    """Name each account the log never saw created, and each watched value that differs from
+    the last audited one (a change made by SQL)."""
     audited = last_audited()
-    found = []
+    found = [_("user %(user)s is in no entry of the log: the account was added outside the "
+               "application", user=username)
+             for username in db.session.scalars(
+                 select(User.username).where(User.id.not_in(_audited_ids("User")))
+                 .order_by(User.username))]
     for user in db.session.scalars(select(User).where(User.id.in_(_audited_ids("User")))):
         now = user_values(user)
         for name, value in audited.get(("User", user.id), {}).items():
