@@ -50,15 +50,20 @@ run: install
 	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C to stop)"
 	$(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 --access-logfile - "tracker:create_app()"
 
-# The whole suite, browser tests included, on SQLite and then on a throwaway PostgreSQL; in
+# The whole suite on SQLite, browser tests included, then again on a throwaway PostgreSQL; in
 # parallel (pytest-xdist), one process per CPU unless TEST_WORKERS says otherwise. Tests marked
 # with the same xdist_group run in one process (the demo installation is built once there).
+# The browser tests run once, in the SQLite pass: they check what a browser shows and does
+# (layout, scripts, accessibility, each role's journey), which the database does not change;
+# every route and query is exercised on PostgreSQL by the rest of the suite. Bytecode is
+# written so that each worker does not compile (and assert-rewrite) every module again.
 TEST_WORKERS ?= auto
 PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
+test: export PYTHONDONTWRITEBYTECODE :=
 test: install lint
 	$(BIN)/bandit -c pyproject.toml -r tracker -q
 	$(PYTEST)
-	scripts/with-postgres.sh $(PYTEST)
+	scripts/with-postgres.sh $(PYTEST) -m "not browser"
 
 # ruff, then the layer order of the README's development section (imports point down, no circle).
 lint: install
