@@ -1,12 +1,12 @@
 """Sessions can be ended: logout, other devices, password change, role change, locking."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.conftest import csrf_token, login, submit
 from tracker.audit.models import AuditEntry
 from tracker.extensions import db
 from tracker.org import services as org
-from tracker.org.models import Role, User
+from tracker.org.models import EndedLogin, Role, User
 
 HOME = "/"
 
@@ -132,3 +132,24 @@ def test_a_forged_user_id_in_the_session_finds_no_one(app, client, make_user):
         session["_user_id"] = str(user_id)  # the old form: the row id alone
         session["_fresh"] = True
     assert not signed_in(client)
+
+
+def test_ending_every_login_drops_the_rows_of_logins_ended_one_by_one(app, client, make_user):
+    make_user("staff", "PKT", username="canbo")
+    thieves = []
+    for _ in range(3):
+        remember_login(client, "canbo")
+        thieves.append(copy_of(app, client, "session", "remember_token"))
+        client.post("/logout", data={"csrf_token": csrf_token(client, HOME)})
+
+    def ended() -> int:
+        with app.app_context():
+            return db.session.scalar(select(func.count(EndedLogin.id)))
+
+    assert ended() == 3
+    login(client, "canbo")
+    client.post("/account/sessions/end-others",
+                data={"csrf_token": csrf_token(client, "/account/password")})
+    assert ended() == 0  # the new nonce ends them all: the rows are moot
+    assert signed_in(client)
+    assert not any(signed_in(thief) for thief in thieves)

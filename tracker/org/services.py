@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.audit import keys
@@ -91,7 +91,7 @@ def update_user(actor: User | None, user: User, **fields: Any) -> User:
     for name, value in fields.items():
         setattr(user, name, value)
     if user.role.value != before["role"]:
-        user.end_sessions()
+        _end_every_login(user)
     db.session.flush()
     old, new = changed(before, snapshot(user, USER_FIELDS))
     if new:
@@ -106,7 +106,7 @@ def set_active(actor: User | None, user: User, active: bool) -> User:
     if user.is_active != active:
         user.is_active = active
         if not active:
-            user.end_sessions()
+            _end_every_login(user)
         action = "user.activate" if active else "user.deactivate"
         record(actor, action, user, before={"is_active": not active},
                after={"is_active": active}, summary=user.username)
@@ -118,14 +118,21 @@ def set_password(actor: User | None, user: User, password: str) -> None:
     of the account ends (the view logs the person changing their own back in)."""
     check_password_policy(password, user.username)
     user.set_password(password)
-    user.end_sessions()
+    _end_every_login(user)
     action = "user.change_password" if actor is user else "user.reset_password"
     record(actor, action, user, after=_password_fingerprint(user), summary=user.username)
 
 
+def _end_every_login(user: User) -> None:
+    """A new nonce ends every login of the account; the logins ended one by one are then moot,
+    so their rows go (they would otherwise grow by one per logout, for ever)."""
+    user.end_sessions()
+    db.session.execute(delete(EndedLogin).where(EndedLogin.user_id == user.id))
+
+
 def end_sessions(actor: User, user: User, action: str = "user.end_sessions") -> None:
     """Log the account out everywhere (its cookies and remember-me tokens stop working)."""
-    user.end_sessions()
+    _end_every_login(user)
     record(actor, action, user, summary=user.username)
 
 
