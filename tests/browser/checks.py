@@ -79,7 +79,9 @@ def horizontal_overflow(page: Page) -> int:
 
 
 def check_page(page: Page, what: str = "") -> None:
-    """The page fits its width and axe-core finds nothing serious on it."""
+    """The page fits its width and axe-core finds nothing serious on it (judged once its
+    stylesheets apply: an unstyled page neither fits nor has its real colours)."""
+    page.wait_for_load_state("load")
     label = what or page.url
     overflow = horizontal_overflow(page)
     assert overflow <= 0, f"{label}: {overflow}px wider than the viewport"
