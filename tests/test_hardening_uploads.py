@@ -166,18 +166,20 @@ def test_unconfirmed_pending_uploads_are_removed_after_a_day(tmp_path):
 
 
 def test_pending_uploads_wait_in_the_configured_folder_drafts_for_a_week(app, tmp_path):
-    from tracker.intake.services import pending_draft
+    from tracker.intake.services import DRAFT_KEPT, pending_draft
 
     app.config["PENDING_FOLDER"] = str(tmp_path / "cho")
     three_days_ago = time.time() - 3 * 24 * 3600
     with app.app_context():
-        checked = storage.pending_folder("readings") / "a.csv"
-        draft = pending_draft("abc")
+        checked = storage.pending_file("readings", storage.keep_pending("readings", b"x", ".csv"),
+                                       ".csv")
+        draft_digest = storage.keep_pending("drafts", b"{}", ".json", keep=DRAFT_KEPT)
+        draft = pending_draft(draft_digest)
         for path in (checked, draft):
-            path.write_text("x")
             os.utime(path, (three_days_ago, three_days_ago))
         assert checked.parent == tmp_path / "cho" / "pending-readings"
         assert draft.parent == tmp_path / "cho" / "pending-drafts"
-        storage.pending_folder("readings")
-        assert pending_draft("abc").exists()  # a clerk may come back to a draft within the week
+        assert storage.pending_file("readings", checked.stem, ".csv") is None  # after a day
+        assert pending_draft(draft_digest) == draft  # a clerk may come back within the week
+        assert pending_draft("../../etc/passwd") is None
     assert not checked.exists()

@@ -64,14 +64,9 @@ LEVEL_FILLS = ("#14532d", "#6aa84f", "url(#hatch-done)", "url(#hatch-not-done)")
 
 
 @dataclass(frozen=True)
-class ScoreChart:
-    title: str
-    bars: list[Bar]
-    width: int
-    height: int
-    label_width: int
-    track_width: int
-    bar_height: int
+class ScoreChart(BarChart):
+    """A bar chart of scores, with an axis and a legend of the levels."""
+
     ticks: list[tuple[float, str]]  # x position, value printed under the axis
     axis_y: int
     legend: list[tuple[float, float, str, str]]  # x, y, fill, label

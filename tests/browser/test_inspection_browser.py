@@ -15,7 +15,6 @@ from tracker.db import LOCAL_TZ, utcnow
 pytestmark = pytest.mark.browser
 
 
-
 @pytest.fixture
 def live_server_seed() -> Callable[[], None]:
     def seed() -> None:

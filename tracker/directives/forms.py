@@ -12,6 +12,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Regexp
 
 from tracker.directives.labels import FREQUENCY_LABELS
+from tracker.evidence import storage
 
 
 class TaskFilterForm(FlaskForm):
@@ -41,7 +42,7 @@ class DirectiveUploadForm(FlaskForm):
 
 
 class DirectiveConfirmForm(FlaskForm):
-    digest = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{64}$")])
+    digest = HiddenField(validators=[DataRequired(), Regexp(storage.DIGEST)])
     reason = TextAreaField(
         _l("Reason for the change (needed when the file changes a published directive)"),
         validators=[Length(max=1000)],

@@ -1,6 +1,5 @@
 """Directives, the task list and task pages, and loading a directive file from the browser."""
 
-import hashlib
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -130,8 +129,7 @@ def import_directive():
         except seeding.DirectiveFileError as error:
             problems = error.problems
         else:
-            digest = hashlib.sha256(data).hexdigest()
-            (storage.pending_folder("directives") / f"{digest}.yaml").write_bytes(data)
+            digest = storage.keep_pending("directives", data, ".yaml")
             confirm = DirectiveConfirmForm(digest=digest, reason=form.reason.data)
             return render_template(
                 "directives/import_preview.html", spec=spec, form=confirm, filename=name
@@ -147,8 +145,8 @@ def confirm_import():
     form = DirectiveConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    path = storage.pending_folder("directives") / f"{form.digest.data}.yaml"
-    if not path.exists():
+    path = storage.pending_file("directives", form.digest.data, ".yaml")
+    if path is None:
         flash(_("The checked file is no longer here; please upload it again."), "warning")
         return redirect(url_for("directives.import_directive"))
     try:

@@ -215,6 +215,10 @@ def discard_unreferenced(hashes: list[str]) -> None:
             path_for(sha256).unlink(missing_ok=True)
 
 
+# A checked upload waits for its confirmation under the SHA-256 of its bytes.
+DIGEST = re.compile(r"^[0-9a-f]{64}\Z")
+
+
 def pending_folder(kind: str, keep: timedelta = timedelta(days=1)) -> Path:
     """Where an upload of ``kind`` waits between its check and its confirmation
     (``PENDING_FOLDER``, else the instance folder, in ``pending-<kind>``). Files left
@@ -224,6 +228,23 @@ def pending_folder(kind: str, keep: timedelta = timedelta(days=1)) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     remove_stale_files(path, keep)
     return path
+
+
+def keep_pending(kind: str, data: bytes, suffix: str,
+                 keep: timedelta = timedelta(days=1)) -> str:
+    """Keep a checked upload until it is confirmed; return the digest that names it."""
+    digest = hashlib.sha256(data).hexdigest()
+    (pending_folder(kind, keep) / f"{digest}{suffix}").write_bytes(data)
+    return digest
+
+
+def pending_file(kind: str, digest: str, suffix: str,
+                 keep: timedelta = timedelta(days=1)) -> Path | None:
+    """The kept upload ``digest`` names, or None when it is gone (or ``digest`` is not one)."""
+    if not DIGEST.match(digest or ""):
+        return None
+    path = pending_folder(kind, keep) / f"{digest}{suffix}"
+    return path if path.is_file() else None
 
 
 def remove_stale_files(folder: Path, older_than: timedelta = timedelta(days=1)) -> int:

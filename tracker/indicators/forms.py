@@ -4,6 +4,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional, Regexp
 
+from tracker.evidence import storage
 from tracker.forms import NumberField
 from tracker.indicators import periods
 from tracker.months import Month
@@ -42,6 +43,6 @@ class ReadingsUploadForm(FlaskForm):
 
 
 class ReadingsConfirmForm(FlaskForm):
-    digest = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{64}$")])
+    digest = HiddenField(validators=[DataRequired(), Regexp(storage.DIGEST)])
     name = HiddenField(validators=[Length(max=255)])
     submit = SubmitField(_l("Import these readings"))

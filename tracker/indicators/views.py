@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -240,8 +239,7 @@ def import_readings():
         rows = parse_readings(data, as_of=current_month())
     except ReadingsFileError as error:
         return render_import(form, error.problems, status=422)
-    digest = hashlib.sha256(data).hexdigest()
-    (storage.pending_folder("readings") / f"{digest}.csv").write_bytes(data)
+    digest = storage.keep_pending("readings", data, ".csv")
     figures = queries.counted_figures({row.indicator.id for row in rows})
     return render_template(
         "indicators/import_preview.html", rows=rows, filename=name, figures=figures,
@@ -254,10 +252,9 @@ def confirm_import():
     if not policies.can_import_readings(current_user):
         abort(403)
     form = ReadingsConfirmForm()
-    path = None
-    if form.validate_on_submit():
-        path = storage.pending_folder("readings") / f"{form.digest.data}.csv"
-    if path is None or not path.exists():
+    path = storage.pending_file("readings", form.digest.data, ".csv") \
+        if form.validate_on_submit() else None
+    if path is None:
         flash(_("The checked file is no longer here; please upload it again."), "warning")
         return redirect(url_for("indicators.import_readings"))
     data = path.read_bytes()

@@ -4,6 +4,8 @@ from flask_wtf.file import FileField
 from wtforms import HiddenField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp
 
+from tracker.evidence import storage
+
 
 class DocumentUploadForm(FlaskForm):
     file = FileField(_l("Signed document (DOCX or PDF)"))
@@ -13,5 +15,5 @@ class DocumentUploadForm(FlaskForm):
 
 
 class DraftConfirmForm(FlaskForm):
-    digest = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{64}$")])
+    digest = HiddenField(validators=[DataRequired(), Regexp(storage.DIGEST)])
     submit = SubmitField(_l("Create the draft directive"))

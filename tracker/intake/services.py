@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -26,8 +25,8 @@ from tracker.org.models import Unit, User
 DRAFT_KEPT = timedelta(days=7)
 
 
-def pending_draft(digest: str) -> Path:
-    return storage.pending_folder("drafts", keep=DRAFT_KEPT) / f"{digest}.json"
+def pending_draft(digest: str) -> Path | None:
+    return storage.pending_file("drafts", digest, ".json", keep=DRAFT_KEPT)
 
 
 def read_upload(stream: BinaryIO | None, filename: str, text: str) -> tuple[Draft, dict]:
@@ -48,14 +47,12 @@ def keep_pending(draft: Draft, document: dict) -> str:
     """Keep the draft until the person confirms it; the key is its digest."""
     payload = json.dumps({"data": draft.data, "document": document}, ensure_ascii=False,
                          sort_keys=True, default=str)
-    digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()
-    pending_draft(digest).write_text(payload, encoding="utf-8")
-    return digest
+    return storage.keep_pending("drafts", payload.encode("utf-8"), ".json", keep=DRAFT_KEPT)
 
 
 def load_pending(digest: str) -> dict | None:
     path = pending_draft(digest)
-    if not path.is_file():
+    if path is None:
         return None
     return json.loads(path.read_text(encoding="utf-8"))
 
@@ -81,7 +78,9 @@ def confirm_draft(digest: str, owners: dict[int, str], actor: User) -> SeedSumma
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     spec = seeding.parse_directive(text, document.get("name") or "draft.yaml")
     summary = directive_services.load_directive(spec, actor)
-    pending_draft(digest).unlink(missing_ok=True)
+    path = pending_draft(digest)
+    if path is not None:
+        path.unlink(missing_ok=True)
     return summary
 
 

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from tracker.directives.labels import FREQUENCY_LABELS
 from tracker.directives.seeding import DirectiveFileError
-from tracker.evidence.storage import EvidenceRejectedError
+from tracker.evidence.storage import DIGEST, EvidenceRejectedError
 from tracker.intake import IntakeError
 from tracker.intake import services as intake
 from tracker.intake.forms import DocumentUploadForm, DraftConfirmForm
@@ -50,7 +50,7 @@ def upload():
 
 @bp.route("/directives/from-document/<digest>")
 def preview(digest: str):
-    if len(digest) != 64 or not all(char in "0123456789abcdef" for char in digest):
+    if not DIGEST.match(digest):
         abort(404)
     pending = intake.load_pending(digest)
     if pending is None:
